@@ -1,0 +1,38 @@
+/**
+ * Errors with a stable code. Every error the engine raises on purpose is an AppError, so
+ * logs, the CLI and the HTTP API can report a code that does not change with the wording.
+ */
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'FLOW_INVALID'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'BAD_REQUEST'
+  | 'ARI_HTTP'
+  | 'ARI_TIMEOUT'
+  | 'ARI_UNAVAILABLE'
+  | 'ARI_EVENT_INVALID'
+  | 'BACKOFFICE_FAILED'
+  | 'STORE_UNAVAILABLE'
+  | 'INTERNAL'
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = 'AppError'
+  }
+}
+
+export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
+  return e instanceof AppError && (code === undefined || e.code === code)
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
