@@ -1,0 +1,128 @@
+/**
+ * The embedded in-memory Store: the default for the demo and for single-engine tests.
+ * Same contract as the Redis store (a later issue); single-threaded JavaScript makes each
+ * method atomic as long as it does not await in the middle, which none does.
+ */
+import { compareEntries, type AgentRecord, type AgentState, type QueueEntry } from '../../domain/acd.js'
+import type { CallEvent } from '../../domain/events.js'
+import type { AgentStore, EventLog, QueueStore, Store } from '../../domain/store.js'
+
+
+class MemoryQueues implements QueueStore {
+  private readonly entries = new Map<string, QueueEntry>()
+  private readonly bySection = new Map<string, Set<string>>()
+  private seq = 0
+
+  async enqueue(e: Omit<QueueEntry, 'seq'> & { seq?: number }): Promise<QueueEntry> {
+    this.drop(e.callId)
+    const entry: QueueEntry = { ...e, seq: e.seq ?? ++this.seq }
+    this.entries.set(entry.callId, entry)
+    let set = this.bySection.get(entry.section)
+    if (!set) this.bySection.set(entry.section, (set = new Set()))
+    set.add(entry.callId)
+    return { ...entry }
+  }
+
+  async remove(callId: string): Promise<QueueEntry | undefined> {
+    return this.drop(callId)
+  }
+
+  async get(callId: string): Promise<QueueEntry | undefined> {
+    const e = this.entries.get(callId)
+    return e && { ...e }
+  }
+
+  async list(section: string): Promise<QueueEntry[]> {
+    const ids = this.bySection.get(section)
+    if (!ids) return []
+    const out: QueueEntry[] = []
+    for (const id of ids) out.push({ ...this.entries.get(id)! })
+    return out.sort(compareEntries)
+  }
+
+  async markOffered(callId: string, agentId: string): Promise<boolean> {
+    const e = this.entries.get(callId)
+    if (!e || e.status !== 'waiting') return false
+    e.status = 'offered'
+    e.offeredTo = agentId
+    return true
+  }
+
+  async markWaiting(callId: string): Promise<boolean> {
+    const e = this.entries.get(callId)
+    if (!e) return false
+    e.status = 'waiting'
+    delete e.offeredTo
+    return true
+  }
+
+  private drop(callId: string): QueueEntry | undefined {
+    const e = this.entries.get(callId)
+    if (!e) return undefined
+    this.entries.delete(callId)
+    this.bySection.get(e.section)?.delete(callId)
+    return e
+  }
+}
+
+class MemoryAgents implements AgentStore {
+  private readonly agents = new Map<string, AgentRecord>()
+
+  async upsert(agent: AgentRecord): Promise<void> {
+    this.agents.set(agent.id, { ...agent, sections: [...agent.sections] })
+  }
+
+  async get(id: string): Promise<AgentRecord | undefined> {
+    const a = this.agents.get(id)
+    return a && { ...a, sections: [...a.sections] }
+  }
+
+  async list(): Promise<AgentRecord[]> {
+    return [...this.agents.values()].map((a) => ({ ...a, sections: [...a.sections] }))
+  }
+
+  async transition(
+    id: string,
+    from: AgentState[],
+    to: AgentState,
+    at: number,
+    patch: Partial<Pick<AgentRecord, 'pauseReason' | 'callId' | 'idleSince'>> = {},
+  ): Promise<AgentRecord | undefined> {
+    const a = this.agents.get(id)
+    if (!a || !from.includes(a.state)) return undefined
+    a.state = to
+    a.since = at
+    if (to !== 'paused') delete a.pauseReason
+    if ('pauseReason' in patch) a.pauseReason = patch.pauseReason
+    if ('callId' in patch) {
+      if (patch.callId === undefined) delete a.callId
+      else a.callId = patch.callId
+    }
+    if (patch.idleSince !== undefined) a.idleSince = patch.idleSince
+    return { ...a, sections: [...a.sections] }
+  }
+}
+
+class MemoryEventLog implements EventLog {
+  private readonly events: CallEvent[] = []
+  private readonly ids = new Set<string>()
+
+  async append(e: CallEvent): Promise<void> {
+    if (this.ids.has(e.id)) return
+    this.ids.add(e.id)
+    this.events.push(e)
+  }
+
+  async read(from = 0, limit = Number.POSITIVE_INFINITY): Promise<CallEvent[]> {
+    return this.events.slice(from, from + limit)
+  }
+}
+
+export function createMemoryStore(): Store {
+  return {
+    queues: new MemoryQueues(),
+    agents: new MemoryAgents(),
+    events: new MemoryEventLog(),
+    close: async () => {},
+  }
+}

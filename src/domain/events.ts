@@ -1,0 +1,29 @@
+/**
+ * The call event log: every call event appended once, the source of statistics and exports.
+ * A discriminated union on `type`; every event carries the call id and the engine's clock time.
+ */
+
+interface Base {
+  /** Unique id of this event (idempotent append). */
+  id: string
+  at: number
+  callId: string
+  engineId?: string
+}
+
+export type CallEvent =
+  | (Base & { type: 'call.started'; direction: 'inbound' | 'outbound'; flowId?: string; flowVersion?: string; callerNumber?: string })
+  | (Base & { type: 'ivr.finished'; outcome: string; node: string; trail: string[] })
+  | (Base & { type: 'queue.entered'; section: string; priority: number; position: number })
+  | (Base & { type: 'queue.announced'; section: string; ahead: number })
+  | (Base & { type: 'agent.offered'; section: string; agentId: string })
+  | (Base & { type: 'agent.no_answer'; section: string; agentId: string; cause?: number })
+  | (Base & { type: 'queue.connected'; section: string; agentId: string; waitMs: number })
+  | (Base & { type: 'queue.abandoned'; section: string; waitMs: number; position: number })
+  | (Base & { type: 'call.transferred'; target: string; kind: 'section' | 'external' })
+  | (Base & { type: 'call.ended'; cause?: number; reason: string; durationMs: number })
+
+export type CallEventType = CallEvent['type']
+
+/** Distributes Omit over the union so each variant keeps its own fields. */
+export type NewCallEvent = CallEvent extends infer E ? (E extends CallEvent ? Omit<E, 'id' | 'at'> : never) : never

@@ -1,0 +1,51 @@
+/**
+ * Store port: the state that must outlive a call's process and be shared between engines.
+ * Every method is async (Redis arrives behind the same port). Methods that change several
+ * things at once are atomic: an agent is claimed by at most one call.
+ */
+import type { AgentRecord, AgentState, QueueEntry } from './acd.js'
+import type { CallEvent } from './events.js'
+
+export interface QueueStore {
+  /** Adds or replaces the entry for entry.callId. */
+  enqueue(entry: Omit<QueueEntry, 'seq'> & { seq?: number }): Promise<QueueEntry>
+  remove(callId: string): Promise<QueueEntry | undefined>
+  get(callId: string): Promise<QueueEntry | undefined>
+  /** Entries of a section in service order: priority (high first), then enteredAt, then seq. */
+  list(section: string): Promise<QueueEntry[]>
+  /** Marks an entry offered to an agent (only if still waiting). */
+  markOffered(callId: string, agentId: string): Promise<boolean>
+  /** Returns an offered entry to waiting, keeping its place. */
+  markWaiting(callId: string): Promise<boolean>
+}
+
+export interface AgentStore {
+  upsert(agent: AgentRecord): Promise<void>
+  get(id: string): Promise<AgentRecord | undefined>
+  list(): Promise<AgentRecord[]>
+  /**
+   * Atomically moves an agent from one of `from` to `to` at time `at`, applying the patch
+   * (pauseReason is cleared when leaving paused unless the patch sets it).
+   * Returns the updated record, or undefined if the agent was not in one of `from`.
+   */
+  transition(
+    id: string,
+    from: AgentState[],
+    to: AgentState,
+    at: number,
+    patch?: Partial<Pick<AgentRecord, 'pauseReason' | 'callId' | 'idleSince'>>,
+  ): Promise<AgentRecord | undefined>
+}
+
+export interface EventLog {
+  append(e: CallEvent): Promise<void>
+  /** Events in append order, optionally from an index. */
+  read(from?: number, limit?: number): Promise<CallEvent[]>
+}
+
+export interface Store {
+  queues: QueueStore
+  agents: AgentStore
+  events: EventLog
+  close(): Promise<void>
+}

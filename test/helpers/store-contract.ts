@@ -1,0 +1,103 @@
+/**
+ * The Store contract: the same assertions for every Store implementation (memory now,
+ * Redis in a later issue). Call storeContract(t, makeStore) from an implementation's test.
+ */
+import type { Test } from 'tap'
+import type { AgentRecord } from '../../src/domain/acd.js'
+import type { Store } from '../../src/domain/store.js'
+
+const agent = (id: string, over: Partial<AgentRecord> = {}): AgentRecord => ({
+  id,
+  name: id,
+  endpoint: `PJSIP/${id}`,
+  sections: ['s1'],
+  state: 'ready',
+  since: 0,
+  idleSince: 0,
+  ...over,
+})
+
+export function storeContract(t: Test, makeStore: () => Promise<Store>): void {
+  t.test('queues keep service order: priority, then entry time, then arrival', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    await s.queues.enqueue({ callId: 'a', section: 's1', priority: 0, enteredAt: 100, lang: 'it', status: 'waiting' })
+    await s.queues.enqueue({ callId: 'b', section: 's1', priority: 0, enteredAt: 50, lang: 'it', status: 'waiting' })
+    await s.queues.enqueue({ callId: 'c', section: 's1', priority: 5, enteredAt: 200, lang: 'it', status: 'waiting' })
+    await s.queues.enqueue({ callId: 'd', section: 's1', priority: 0, enteredAt: 100, lang: 'it', status: 'waiting' })
+    await s.queues.enqueue({ callId: 'x', section: 's2', priority: 0, enteredAt: 0, lang: 'it', status: 'waiting' })
+    t.same((await s.queues.list('s1')).map((e) => e.callId), ['c', 'b', 'a', 'd'])
+    t.same((await s.queues.list('s2')).map((e) => e.callId), ['x'])
+    t.same(await s.queues.list('nope'), [])
+  })
+
+  t.test('re-enqueue replaces, remove returns the entry once', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    await s.queues.enqueue({ callId: 'a', section: 's1', priority: 0, enteredAt: 1, lang: 'it', status: 'waiting' })
+    await s.queues.enqueue({ callId: 'a', section: 's2', priority: 3, enteredAt: 1, lang: 'en', status: 'waiting' })
+    t.same(await s.queues.list('s1'), [])
+    t.equal((await s.queues.get('a'))?.section, 's2')
+    t.equal((await s.queues.remove('a'))?.priority, 3)
+    t.equal(await s.queues.remove('a'), undefined)
+    t.equal(await s.queues.get('a'), undefined)
+  })
+
+  t.test('offered entries keep their place when returned to waiting', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    await s.queues.enqueue({ callId: 'a', section: 's1', priority: 0, enteredAt: 1, lang: 'it', status: 'waiting' })
+    await s.queues.enqueue({ callId: 'b', section: 's1', priority: 0, enteredAt: 2, lang: 'it', status: 'waiting' })
+    t.equal(await s.queues.markOffered('a', 'ag1'), true)
+    t.equal(await s.queues.markOffered('a', 'ag2'), false, 'an offered entry cannot be offered twice')
+    t.equal((await s.queues.get('a'))?.offeredTo, 'ag1')
+    t.equal(await s.queues.markWaiting('a'), true)
+    const list = await s.queues.list('s1')
+    t.same(list.map((e) => [e.callId, e.status]), [['a', 'waiting'], ['b', 'waiting']])
+    t.equal(list[0]!.offeredTo, undefined)
+    t.equal(await s.queues.markOffered('zz', 'ag1'), false)
+  })
+
+  t.test('agent transitions are compare-and-set', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    await s.agents.upsert(agent('a1'))
+    const r = await s.agents.transition('a1', ['ready'], 'reserved', 10, { callId: 'c1' })
+    t.equal(r?.state, 'reserved')
+    t.equal(r?.callId, 'c1')
+    t.equal(r?.since, 10)
+    t.equal(await s.agents.transition('a1', ['ready'], 'reserved', 11, { callId: 'c2' }), undefined, 'second claim fails')
+    t.equal((await s.agents.get('a1'))?.callId, 'c1')
+    const p = await s.agents.transition('a1', ['reserved'], 'paused', 12, { pauseReason: 'no-answer', callId: undefined })
+    t.equal(p?.pauseReason, 'no-answer')
+    t.equal(p?.callId, undefined)
+    const back = await s.agents.transition('a1', ['paused'], 'ready', 13, { idleSince: 13 })
+    t.equal(back?.pauseReason, undefined, 'pause reason cleared when leaving paused')
+    t.equal(back?.idleSince, 13)
+    t.equal(await s.agents.transition('ghost', ['ready'], 'paused', 1), undefined)
+  })
+
+  t.test('returned records are copies', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    await s.agents.upsert(agent('a1'))
+    const a = (await s.agents.get('a1'))!
+    a.state = 'paused'
+    a.sections.push('s9')
+    t.equal((await s.agents.get('a1'))?.state, 'ready')
+    t.same((await s.agents.get('a1'))?.sections, ['s1'])
+    t.equal((await s.agents.list()).length, 1)
+  })
+
+  t.test('the event log appends once per id, in order', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    await s.events.append({ id: 'e1', at: 1, callId: 'c', type: 'call.ended', reason: 'x', durationMs: 5 })
+    await s.events.append({ id: 'e2', at: 2, callId: 'c', type: 'call.ended', reason: 'y', durationMs: 5 })
+    await s.events.append({ id: 'e1', at: 3, callId: 'c', type: 'call.ended', reason: 'z', durationMs: 5 })
+    const all = await s.events.read()
+    t.same(all.map((e) => e.id), ['e1', 'e2'])
+    t.same((await s.events.read(1)).map((e) => e.id), ['e2'])
+    t.same((await s.events.read(0, 1)).map((e) => e.id), ['e1'])
+  })
+}
