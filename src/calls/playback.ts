@@ -1,0 +1,59 @@
+/**
+ * Plays media to a channel and resolves when Asterisk says the playback finished.
+ * The handler is registered before the request (events can arrive before the HTTP reply);
+ * an abort stops the playback (DELETE /playbacks/{id}); a failed request or a missing sound
+ * resolves 'failed' rather than throwing, so a bad prompt never blocks a caller.
+ */
+import type { Logger } from '../domain/log.js'
+import { mediaUri, type MediaItem } from '../domain/media.js'
+import type { Telephony } from '../domain/telephony.js'
+import type { EventRouter } from './router.js'
+
+export type PlayResult = 'done' | 'failed' | 'stopped'
+
+export interface PlayTarget {
+  telephony: Telephony
+  router: EventRouter
+  log: Logger
+}
+
+export function playToChannel(
+  t: PlayTarget,
+  channelId: string,
+  items: MediaItem[],
+  lang: string,
+  playbackId: string,
+  signal?: AbortSignal,
+): Promise<PlayResult> {
+  if (items.length === 0) return Promise.resolve('done')
+  if (signal?.aborted) return Promise.resolve('stopped')
+  return new Promise<PlayResult>((resolve) => {
+    let settled = false
+    const finish = (r: PlayResult) => {
+      if (settled) return
+      settled = true
+      off()
+      signal?.removeEventListener('abort', onAbort)
+      resolve(r)
+    }
+    const off = t.router.onPlayback(playbackId, (e) => {
+      if (e.type === 'PlaybackFinished') finish(e.playback.state === 'failed' ? 'failed' : 'done')
+    })
+    const onAbort = () => {
+      finish('stopped')
+      t.telephony.playbacks.stop(playbackId).catch(() => {
+        /* already finished or channel gone: nothing to stop */
+      })
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    t.telephony.channels.play(channelId, { media: items.map(mediaUri), lang, playbackId }).then(
+      (pb) => {
+        if (pb.state === 'failed' || pb.state === 'done') finish(pb.state === 'failed' ? 'failed' : 'done')
+      },
+      (err) => {
+        t.log.warn({ err, playbackId }, 'play request failed')
+        finish('failed')
+      },
+    )
+  })
+}

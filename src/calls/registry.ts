@@ -1,0 +1,109 @@
+/**
+ * The sessions of this engine: starts one per inbound channel entering the Stasis
+ * application, hands queue offers to the right session (it is the queue service's
+ * AgentConnector), and reconciles after the events socket comes back: channels that vanished
+ * meanwhile end their sessions, inbound channels that arrived meanwhile get one.
+ */
+import type { AgentConnector, ConnectRequest, ConnectResult } from '../acd/service.js'
+import type { Channel, StasisStartEvent } from '../domain/ari-models.js'
+import type { Logger } from '../domain/log.js'
+import { CallSession, type Phase, type SessionDeps } from './session.js'
+
+export interface RegistryCounters {
+  started: number
+  ended: number
+}
+
+export class SessionRegistry implements AgentConnector {
+  private readonly sessions = new Map<string, CallSession>()
+  private readonly running = new Set<Promise<void>>()
+  readonly counters: RegistryCounters = { started: 0, ended: 0 }
+  private readonly offStart: () => void
+  private accepting = true
+
+  constructor(
+    private readonly deps: (log: Logger) => SessionDeps,
+    private readonly d: { log: Logger; router: { onStasisStart(h: (e: StasisStartEvent) => void): () => void } },
+  ) {
+    this.offStart = d.router.onStasisStart((e) => this.onStasisStart(e))
+  }
+
+  get size(): number {
+    return this.sessions.size
+  }
+
+  get(callId: string): CallSession | undefined {
+    return this.sessions.get(callId)
+  }
+
+  all(): CallSession[] {
+    return [...this.sessions.values()]
+  }
+
+  countByPhase(): Record<Phase, number> {
+    const out: Record<Phase, number> = { starting: 0, ivr: 0, queue: 0, connected: 0, transfer: 0, ending: 0, ended: 0 }
+    for (const s of this.sessions.values()) out[s.phase]++
+    return out
+  }
+
+  connect(req: ConnectRequest): Promise<ConnectResult> {
+    const s = this.sessions.get(req.callId)
+    if (!s) return Promise.resolve({ kind: 'caller_gone' })
+    return s.offer(req)
+  }
+
+  /** Stops taking new calls; waits for the running ones to end (or gives up after the signal). */
+  async drain(): Promise<void> {
+    this.accepting = false
+    await Promise.allSettled([...this.running])
+  }
+
+  /** Ends every session now (engine stopping without handover). */
+  async close(): Promise<void> {
+    this.accepting = false
+    this.offStart()
+    for (const s of this.sessions.values()) s.callerGone('engine stopping')
+    await Promise.allSettled([...this.running])
+  }
+
+  /** After a reconnect: reconcile sessions with the channels Asterisk still has in the app. */
+  async resync(channels: Channel[]): Promise<void> {
+    const live = new Map(channels.map((c) => [c.id, c]))
+    for (const s of this.sessions.values()) if (!live.has(s.channelId)) s.callerGone('channel vanished while disconnected')
+    for (const c of channels) {
+      if (this.sessions.has(c.id)) continue
+      const args = stasisArgs(c)
+      if (args?.[0] === 'inbound') this.startSession(c, args[1], 'adopted after reconnect')
+    }
+  }
+
+  private onStasisStart(e: StasisStartEvent): void {
+    const kind = e.args[0]
+    if (kind === 'inbound') return this.startSession(e.channel, e.args[1], 'stasis start')
+    if (kind === 'agent' || kind === 'external') return // legs owned by a session (dial-leg.ts)
+    this.d.log.warn({ args: e.args, channel: e.channel.name }, 'channel entered the application with unknown arguments; ignored')
+  }
+
+  private startSession(channel: Channel, entry: string | undefined, why: string): void {
+    if (!this.accepting || this.sessions.has(channel.id)) return
+    const log = this.d.log.child({ callId: channel.id })
+    const session = new CallSession(this.deps(log), channel, entry)
+    this.sessions.set(channel.id, session)
+    this.counters.started++
+    log.info({ why, caller: channel.caller.number, entry }, 'call started')
+    const p = session.run().finally(() => {
+      this.sessions.delete(channel.id)
+      this.running.delete(p)
+      this.counters.ended++
+    })
+    this.running.add(p)
+  }
+
+}
+
+/** The Stasis() arguments of a channel that entered the app from the dialplan. */
+export function stasisArgs(c: Channel): string[] | undefined {
+  if (c.dialplan.app_name !== 'Stasis') return undefined
+  const parts = c.dialplan.app_data.split(',')
+  return parts.slice(1)
+}

@@ -1,0 +1,228 @@
+/**
+ * One call session per caller channel: answer, run the voice-portal flow, then act on its
+ * outcome (queue for a section or the operators, transfer outside, hang up), and tidy up
+ * whatever happens: the caller may hang up at any moment, the agent may hang up first,
+ * Asterisk may refuse a request. Every step toward Asterisk uses ids derived from the call
+ * id, so a replayed step asks for the same object.
+ */
+import type { AcdService, ConnectRequest, ConnectResult } from '../acd/service.js'
+import type { Channel, AriEvent } from '../domain/ari-models.js'
+import type { SectionDef } from '../domain/acd.js'
+import { deriveId } from '../domain/ids.js'
+import { prompt } from '../domain/media.js'
+import { dialLeg, type LegDeps } from './dial-leg.js'
+import type { FlowOutput, FlowRun, StartFlowParams } from './flow-run.js'
+import { playToChannel } from './playback.js'
+import { QueueWait, type QueueWaitDeps } from './queue-wait.js'
+
+export type Phase = 'starting' | 'ivr' | 'queue' | 'connected' | 'transfer' | 'ending' | 'ended'
+
+export interface SessionDeps extends QueueWaitDeps, LegDeps {
+  app: string
+  acd: AcdService
+  startFlow(p: StartFlowParams): FlowRun
+  /** Dial string for an external number, e.g. PJSIP/{number}@trunk. */
+  externalEndpoint(number: string): string
+  externalTimeoutSec: number
+}
+
+export class CallSession {
+  readonly callId: string
+  readonly channelId: string
+  readonly startedAt: number
+  phase: Phase = 'starting'
+  /** What the caller chose and gave in the voice portal (for the agent). */
+  flowOutput: FlowOutput | undefined
+  section: SectionDef | undefined
+  agentId: string | undefined
+
+  private readonly gone = new AbortController()
+  private readonly finished: Promise<void>
+  private flow: FlowRun | undefined
+  private wait: QueueWait | undefined
+  private bridgeId: string | undefined
+  private otherLeg: string | undefined
+  private offers = 0
+  private readonly offs: Array<() => void> = []
+
+  constructor(
+    private readonly d: SessionDeps,
+    private readonly channel: Channel,
+    private readonly entry: string | undefined,
+  ) {
+    this.channelId = channel.id
+    this.callId = channel.id
+    this.startedAt = d.clock.now()
+    this.finished = new Promise((resolve) => this.gone.signal.addEventListener('abort', () => resolve(), { once: true }))
+    this.offs.push(d.router.onChannel(channel.id, (e) => this.onCallerEvent(e)))
+  }
+
+  get isGone(): boolean {
+    return this.gone.signal.aborted
+  }
+
+  /** Runs the call to its end. Never throws. */
+  async run(): Promise<void> {
+    const log = this.d.log
+    this.d.emit({ type: 'call.started', callId: this.callId, direction: 'inbound', callerNumber: this.channel.caller.number })
+    try {
+      await this.d.telephony.channels.answer(this.channelId)
+      this.phase = 'ivr'
+      this.flow = this.d.startFlow({ callId: this.callId, channelId: this.channelId, callerNumber: this.channel.caller.number, entry: this.entry })
+      const out = await Promise.race([this.flow.done, this.finished.then(() => undefined)])
+      if (!out || this.isGone) return
+      this.flowOutput = out
+      const o = out.outcome
+      this.d.emit({ type: 'ivr.finished', callId: this.callId, outcome: o.kind, node: o.node, trail: out.trail.map((s) => s.node) })
+      if (o.kind === 'queue') await this.queue(o.section, o.priority ?? 0, out.lang)
+      else if (o.kind === 'operator') await this.queue(this.d.acd.operatorSection().id, 0, out.lang)
+      else if (o.kind === 'transfer') await this.transferOut(o.number, out.lang)
+      else await this.hangupCaller()
+      await this.finished
+    } catch (err) {
+      if (!this.isGone) {
+        log.error({ err }, 'call failed; apologising and hanging up')
+        await playToChannel(this.d, this.channelId, [prompt('technical_error')], this.flowOutput?.lang ?? 'it', deriveId(this.callId, 'error'), this.gone.signal)
+        await this.hangupCaller()
+      }
+    } finally {
+      await this.end()
+    }
+  }
+
+  /** The caller's channel left (hung up, or taken away from the application). */
+  callerGone(reason: string): void {
+    if (this.isGone) return
+    this.d.log.debug({ reason }, 'caller gone')
+    this.gone.abort(reason)
+  }
+
+  /** Rings an agent for this caller (called by the queue service) and connects them on answer. */
+  async offer(req: ConnectRequest): Promise<ConnectResult> {
+    if (this.isGone || this.phase !== 'queue') return { kind: 'caller_gone' }
+    const legId = deriveId(this.callId, 'agent', req.agent.id, ++this.offers)
+    const leg = await dialLeg(this.d, {
+      endpoint: req.agent.endpoint,
+      channelId: legId,
+      app: this.d.app,
+      appArgs: ['agent', this.callId],
+      timeoutSec: req.section.ringTimeoutSec,
+      callerChannelId: this.channelId,
+      signal: this.gone.signal,
+    })
+    if (leg.kind !== 'answered') return leg.kind === 'failed' ? leg : leg.kind === 'caller_gone' ? leg : { kind: 'no_answer', cause: leg.cause }
+    if (this.isGone) {
+      await this.d.telephony.channels.hangup(legId).catch(() => undefined)
+      return { kind: 'caller_gone' }
+    }
+    this.wait?.stop()
+    try {
+      await this.d.telephony.channels.stopMoh(this.channelId).catch(() => undefined)
+      await this.bridgeWith(legId)
+    } catch (err) {
+      this.d.log.warn({ err }, 'could not bridge caller and agent')
+    }
+    if (this.isGone || this.phase !== 'queue') {
+      // The caller left while the agent was answering: release the agent's leg and the bridge.
+      await this.releaseLegs()
+      return { kind: 'caller_gone' }
+    }
+    this.agentId = req.agent.id
+    this.section = req.section
+    this.phase = 'connected'
+    return { kind: 'answered' }
+  }
+
+  private async queue(sectionId: string, priority: number, lang: string): Promise<void> {
+    const section = this.d.acd.section(sectionId)
+    if (!section) throw new Error(`flow sent the caller to unknown section ${sectionId}`)
+    this.section = section
+    this.phase = 'queue'
+    const { ahead } = await this.d.acd.join(this.callId, { section: section.id, priority, lang })
+    if (this.phase !== 'queue') return
+    this.wait = new QueueWait(this.d, this.callId, this.channelId, section, lang)
+    await this.wait.start(ahead)
+  }
+
+  private async transferOut(number: string, lang: string): Promise<void> {
+    this.phase = 'transfer'
+    this.d.emit({ type: 'call.transferred', callId: this.callId, target: number, kind: 'external' })
+    const legId = deriveId(this.callId, 'external', number)
+    await this.d.telephony.channels.startMoh(this.channelId).catch(() => undefined)
+    const leg = await dialLeg(this.d, {
+      endpoint: this.d.externalEndpoint(number),
+      channelId: legId,
+      app: this.d.app,
+      appArgs: ['external', this.callId],
+      timeoutSec: this.d.externalTimeoutSec,
+      callerChannelId: this.channelId,
+      signal: this.gone.signal,
+    })
+    if (this.isGone) return
+    await this.d.telephony.channels.stopMoh(this.channelId).catch(() => undefined)
+    if (leg.kind === 'answered') {
+      await this.bridgeWith(leg.channelId)
+      if (!this.isGone) this.phase = 'connected'
+      return
+    }
+    await playToChannel(this.d, this.channelId, [prompt('transfer_failed')], lang, deriveId(this.callId, 'transfer-failed'), this.gone.signal)
+    await this.hangupCaller()
+  }
+
+  private async bridgeWith(legId: string): Promise<void> {
+    this.otherLeg = legId
+    const bridgeId = deriveId(this.callId, 'bridge')
+    this.bridgeId = bridgeId
+    this.offs.push(
+      this.d.router.onChannel(legId, (e) => {
+        if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed' || e.type === 'ChannelHangupRequest') void this.hangupCaller()
+      }),
+    )
+    await this.d.telephony.bridges.create({ bridgeId, type: 'mixing', name: `call-${this.callId.slice(0, 8)}` })
+    await this.d.telephony.bridges.addChannel(bridgeId, [this.channelId, legId])
+  }
+
+  private async releaseLegs(): Promise<void> {
+    const leg = this.otherLeg
+    const bridge = this.bridgeId
+    this.otherLeg = undefined
+    this.bridgeId = undefined
+    if (leg) await this.d.telephony.channels.hangup(leg).catch(() => undefined)
+    if (bridge) await this.d.telephony.bridges.destroy(bridge).catch(() => undefined)
+  }
+
+  private onCallerEvent(e: AriEvent): void {
+    switch (e.type) {
+      case 'ChannelDtmfReceived':
+        if (this.phase === 'ivr') this.flow?.send(e.digit)
+        return
+      case 'StasisEnd':
+      case 'ChannelHangupRequest':
+      case 'ChannelDestroyed':
+        this.callerGone(e.type)
+        return
+    }
+  }
+
+  private async hangupCaller(): Promise<void> {
+    if (this.isGone) return
+    await this.d.telephony.channels.hangup(this.channelId).catch(() => undefined)
+    this.callerGone('hung up by engine')
+  }
+
+  /** Releases everything the call holds; safe to run once whatever the phase. */
+  private async end(): Promise<void> {
+    if (this.phase === 'ended' || this.phase === 'ending') return
+    const was = this.phase
+    this.phase = 'ending'
+    this.callerGone('call ended')
+    this.flow?.stop()
+    this.wait?.stop()
+    if (was === 'queue') await this.d.acd.leave(this.callId, 'abandoned').catch((err) => this.d.log.error({ err }, 'leave queue failed'))
+    await this.releaseLegs()
+    if (was === 'connected' && this.agentId && this.section) await this.d.acd.agentCallEnded(this.agentId, this.section.id)
+    for (const off of this.offs) off()
+    this.phase = 'ended'
+    this.d.emit({ type: 'call.ended', callId: this.callId, reason: String(this.gone.signal.reason ?? 'ended'), durationMs: this.d.clock.now() - this.startedAt })
+  }
+}
