@@ -123,6 +123,10 @@ export class AcdService {
     return entry
   }
 
+  entry(callId: string): Promise<QueueEntry | undefined> {
+    return this.d.store.queues.get(callId)
+  }
+
   async ahead(callId: string): Promise<number | undefined> {
     const entry = await this.d.store.queues.get(callId)
     if (!entry) return undefined
