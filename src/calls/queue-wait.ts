@@ -38,7 +38,12 @@ export class QueueWait {
     private readonly channelId: string,
     private readonly section: SectionDef,
     private readonly lang: string,
-  ) {}
+    /** The call's own signal: when the caller goes, everything here stops too. */
+    callGone: AbortSignal,
+  ) {
+    callGone.addEventListener('abort', () => this.stop(), { once: true })
+    if (callGone.aborted) this.stop()
+  }
 
   async start(ahead: number): Promise<void> {
     this.enteredAt = this.d.clock.now()

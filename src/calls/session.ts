@@ -8,6 +8,7 @@
 import type { AcdService, ConnectRequest, ConnectResult } from '../acd/service.js'
 import type { Channel, AriEvent } from '../domain/ari-models.js'
 import type { SectionDef } from '../domain/acd.js'
+import { isNotFound } from '../domain/errors.js'
 import { deriveId } from '../domain/ids.js'
 import { prompt } from '../domain/media.js'
 import { dialLeg, type LegDeps } from './dial-leg.js'
@@ -80,6 +81,7 @@ export class CallSession {
       else await this.hangupCaller()
       await this.finished
     } catch (err) {
+      if (isNotFound(err)) this.callerGone('channel not found')
       if (!this.isGone) {
         log.error({ err }, 'call failed; apologising and hanging up')
         await playToChannel(this.d, this.channelId, [prompt('technical_error')], this.flowOutput?.lang ?? 'it', deriveId(this.callId, 'error'), this.gone.signal)
@@ -140,8 +142,9 @@ export class CallSession {
     this.phase = 'queue'
     const { ahead } = await this.d.acd.join(this.callId, { section: section.id, priority, lang })
     if (this.phase !== 'queue') return
-    this.wait = new QueueWait(this.d, this.callId, this.channelId, section, lang)
-    await this.wait.start(ahead)
+    this.wait = new QueueWait(this.d, this.callId, this.channelId, section, lang, this.gone.signal)
+    // Music and announcements run beside the wait; the call's end stops them.
+    this.wait.start(ahead).catch((err: unknown) => this.d.log.warn({ err }, 'queue announcements failed'))
   }
 
   private async transferOut(number: string, lang: string): Promise<void> {

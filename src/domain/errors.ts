@@ -36,3 +36,15 @@ export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
+
+/** HTTP status carried by an ARI_HTTP error (details.status), if any. */
+export function httpStatus(e: unknown): number | undefined {
+  if (!isAppError(e, 'ARI_HTTP')) return undefined
+  const status = (e.details as { status?: unknown } | undefined)?.status
+  return typeof status === 'number' ? status : undefined
+}
+
+/** The object asked for does not exist (any more) in Asterisk. */
+export function isNotFound(e: unknown): boolean {
+  return httpStatus(e) === 404
+}
