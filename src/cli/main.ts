@@ -1,0 +1,11 @@
+/**
+ * Entry point of the centralino command line (`npm run centralino -- flow validate FILE`).
+ * All the work is in run.ts.
+ */
+import { runCli } from './run.js'
+
+const code = await runCli(process.argv.slice(2), {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+})
+process.exitCode = code

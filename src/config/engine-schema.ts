@@ -1,0 +1,129 @@
+/**
+ * Engine settings schema (config/centralino.yaml), its defaults and the environment variables
+ * that override it. The defaults run the demo with no file at all: the embedded ARI simulator,
+ * the example flows, sections and prompt catalogue, and a local back office.
+ */
+import { Type, type Static, type TProperties } from '@sinclair/typebox'
+
+const FlowIdPattern = '^[A-Za-z][A-Za-z0-9_-]*$'
+const Port = (description: string) => Type.Integer({ minimum: 0, maximum: 65535, description })
+
+const AriProps = {
+  url: Type.String({ minLength: 1, description: 'ARI base URL, with or without /ari (env CENTRALINO_ARI_URL)' }),
+  username: Type.String({ minLength: 1, description: 'ARI user (env CENTRALINO_ARI_USERNAME)' }),
+  password: Type.String({ description: 'ARI password (env CENTRALINO_ARI_PASSWORD)' }),
+  app: Type.String({ minLength: 1, description: 'Stasis application name (env CENTRALINO_ARI_APP)' }),
+}
+const SimulatorProps = {
+  port: Port('Port of the embedded ARI simulator'),
+  speed: Type.Number({ exclusiveMinimum: 0, description: 'Simulated time runs this many times faster than real time' }),
+}
+const PathsProps = {
+  flows: Type.String({ minLength: 1, description: 'Directory of flow files (<id>.yaml), relative to the working directory' }),
+  prompts: Type.String({ minLength: 1, description: 'Prompt catalogue file' }),
+  sections: Type.String({ minLength: 1, description: 'Sections and agents file' }),
+}
+export const BackOfficeActionSchema = Type.Object(
+  {
+    method: Type.Union([Type.Literal('GET'), Type.Literal('POST')], { description: 'GET sends params as the query string, POST as a JSON body' }),
+    path: Type.String({ pattern: '^/', expected: "a path starting with '/' (may contain {param} placeholders)" }),
+  },
+  { additionalProperties: false },
+)
+const BackOfficeProps = {
+  baseUrl: Type.String({ pattern: '^https?://', expected: 'an http(s) URL', description: 'Back-office base URL (env CENTRALINO_BACKOFFICE_URL)' }),
+  timeoutMs: Type.Integer({ minimum: 1, description: 'A call slower than this fails (the flow takes its failure branch)' }),
+  actions: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$' }), BackOfficeActionSchema, {
+    description: 'Named actions a flow service node can call',
+  }),
+}
+const LogProps = {
+  level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
+    description: 'Log level (env CENTRALINO_LOG_LEVEL)',
+  }),
+}
+const HttpProps = { port: Port('Port of the HTTP API and dashboard (env CENTRALINO_HTTP_PORT)') }
+
+const strict = <T extends TProperties>(p: T) => Type.Object(p, { additionalProperties: false })
+const partial = <T extends TProperties>(p: T) => Type.Partial(strict(p), { additionalProperties: false })
+
+const Telephony = Type.Union([Type.Literal('simulator'), Type.Literal('ari')], {
+  description: "'simulator' (embedded ARI simulator) or 'ari' (a real Asterisk) (env CENTRALINO_TELEPHONY)",
+})
+const Entries = Type.Record(Type.String({ pattern: '^[0-9A-Za-z_+*#-]+$' }), Type.String({ pattern: FlowIdPattern }), {
+  description: 'Dialed number (or Stasis argument) -> flow id',
+})
+const DefaultFlow = Type.String({ pattern: FlowIdPattern, description: 'Flow for calls whose dialed number is not in entries' })
+
+export const EngineConfigSchema = strict({
+  ari: strict(AriProps),
+  telephony: Telephony,
+  simulator: strict(SimulatorProps),
+  paths: strict(PathsProps),
+  entries: Entries,
+  defaultFlow: DefaultFlow,
+  backOffice: strict(BackOfficeProps),
+  log: strict(LogProps),
+  http: strict(HttpProps),
+})
+
+/** What a config file may contain: every setting optional (defaults fill the rest). */
+export const EngineFileSchema = partial({
+  ari: partial(AriProps),
+  telephony: Telephony,
+  simulator: partial(SimulatorProps),
+  paths: partial(PathsProps),
+  entries: Entries,
+  defaultFlow: DefaultFlow,
+  backOffice: partial(BackOfficeProps),
+  log: partial(LogProps),
+  http: partial(HttpProps),
+})
+
+export type EngineConfig = Static<typeof EngineConfigSchema>
+export type BackOfficeConfig = EngineConfig['backOffice']
+export type BackOfficeAction = Static<typeof BackOfficeActionSchema>
+
+export const ENGINE_DEFAULTS: EngineConfig = {
+  ari: { url: 'http://127.0.0.1:8088', username: 'engine', password: 'engine', app: 'centralino' },
+  telephony: 'simulator',
+  simulator: { port: 8088, speed: 1 },
+  paths: { flows: 'config/flows', prompts: 'prompts/catalogue.yaml', sections: 'config/sections.yaml' },
+  entries: { '803164': 'national' },
+  defaultFlow: 'national',
+  backOffice: {
+    baseUrl: 'http://127.0.0.1:8090',
+    timeoutMs: 4000,
+    actions: {
+      'payment-dates': { method: 'POST', path: '/pensions/payment-dates' },
+      'certificate-send': { method: 'POST', path: '/certificates/send' },
+    },
+  },
+  log: { level: 'info' },
+  http: { port: 8080 },
+}
+
+export interface EnvOverride {
+  name: string
+  path: readonly [keyof EngineConfig, ...string[]]
+  kind: 'string' | 'port'
+  /** Allowed values, when the setting is an enumeration. */
+  values?: readonly string[]
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+export const ENV_OVERRIDES: readonly EnvOverride[] = [
+  { name: 'CENTRALINO_ARI_URL', path: ['ari', 'url'], kind: 'string' },
+  { name: 'CENTRALINO_ARI_USERNAME', path: ['ari', 'username'], kind: 'string' },
+  { name: 'CENTRALINO_ARI_PASSWORD', path: ['ari', 'password'], kind: 'string' },
+  { name: 'CENTRALINO_ARI_APP', path: ['ari', 'app'], kind: 'string' },
+  { name: 'CENTRALINO_TELEPHONY', path: ['telephony'], kind: 'string', values: ['simulator', 'ari'] },
+  { name: 'CENTRALINO_LOG_LEVEL', path: ['log', 'level'], kind: 'string', values: LOG_LEVELS },
+  { name: 'CENTRALINO_HTTP_PORT', path: ['http', 'port'], kind: 'port' },
+  { name: 'CENTRALINO_BACKOFFICE_URL', path: ['backOffice', 'baseUrl'], kind: 'string' },
+]
+
+/** Names the config file; default config/centralino.yaml when it exists. */
+export const CONFIG_FILE_ENV = 'CENTRALINO_CONFIG'
+export const DEFAULT_CONFIG_FILE = 'config/centralino.yaml'

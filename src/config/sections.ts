@@ -1,0 +1,169 @@
+/**
+ * Sections (specialist groups and the operators' switchboard) and agents, from
+ * config/sections.yaml: schema, defaults, and the cross checks (unique ids, agents in known
+ * sections, exactly one operator section). Skills with levels, service-level targets and
+ * overflow rules are accepted as optional fields for a later issue and not acted upon yet.
+ */
+import { readFileSync } from 'node:fs'
+import { Type, type Static } from '@sinclair/typebox'
+import type { AgentDef, SectionDef } from '../domain/acd.js'
+import { AppError } from '../domain/errors.js'
+import { formatErrors, sortErrors, type ConfigError } from './errors.js'
+import { schemaErrors } from './schema-check.js'
+import { parseYaml } from './yaml.js'
+
+const Id = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', expected: 'an id (letters, digits, _ or -, starting with a letter)' })
+
+const SectionSchema = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    operator: Type.Optional(Type.Boolean({ description: 'The switchboard where "0 for an operator" lands; exactly one section' })),
+    ringTimeoutSec: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "How long an agent's phone rings before the next agent is tried" })),
+    mohClass: Type.Optional(Type.String({ minLength: 1 })),
+    wrapUpSec: Type.Optional(Type.Number({ minimum: 0 })),
+    noAnswerPauseSec: Type.Optional(Type.Number({ minimum: 0 })),
+    announce: Type.Optional(
+      Type.Object(
+        {
+          onEntry: Type.Optional(Type.Boolean()),
+          everySec: Type.Optional(Type.Number({ minimum: 0, description: '0 = no periodic announcement' })),
+          position: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    // Reserved for a later issue (skills-based routing, service levels, overflow): validated, not used.
+    skills: Type.Optional(Type.Array(Id)),
+    serviceLevel: Type.Optional(
+      Type.Object(
+        { percent: Type.Number({ minimum: 0, maximum: 100 }), withinSec: Type.Number({ exclusiveMinimum: 0 }) },
+        { additionalProperties: false },
+      ),
+    ),
+    overflow: Type.Optional(Type.Array(Type.Object({ afterSec: Type.Number({ minimum: 0 }) }, { additionalProperties: true }))),
+  },
+  { additionalProperties: false },
+)
+
+const AgentSchema = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    endpoint: Type.String({ pattern: '^[A-Za-z]+/.+', expected: 'a dial string such as PJSIP/op101' }),
+    sections: Type.Array(Id, { minItems: 1 }),
+    // Reserved for a later issue: skill -> level (1-10).
+    skills: Type.Optional(Type.Record(Id, Type.Integer({ minimum: 1, maximum: 10 }))),
+  },
+  { additionalProperties: false },
+)
+
+export const SectionsFileSchema = Type.Object(
+  { sections: Type.Array(SectionSchema, { minItems: 1 }), agents: Type.Optional(Type.Array(AgentSchema)) },
+  { additionalProperties: false },
+)
+
+type SectionFile = Static<typeof SectionSchema>
+type AgentFile = Static<typeof AgentSchema>
+
+export interface SectionConfig extends SectionDef {
+  skills?: string[]
+  serviceLevel?: { percent: number; withinSec: number }
+  overflow?: Array<{ afterSec: number; [k: string]: unknown }>
+}
+
+export interface AgentConfig extends AgentDef {
+  skills?: Record<string, number>
+}
+
+export interface SectionsConfig {
+  sections: SectionConfig[]
+  agents: AgentConfig[]
+}
+
+export interface SectionsResult {
+  config: SectionsConfig
+  errors: ConfigError[]
+}
+
+const EMPTY: SectionsConfig = { sections: [], agents: [] }
+
+/** Pure: parses and checks a sections file. */
+export function parseSections(text: string, file: string): SectionsResult {
+  const parsed = parseYaml(text, file)
+  if (parsed.errors.length > 0) return { config: EMPTY, errors: parsed.errors }
+  const src = parsed.source
+  const errors = schemaErrors(SectionsFileSchema, src.value, src)
+  // Cross checks run even when the schema failed, on whatever has the right shape, so that
+  // every problem is reported at once.
+  const loose = (isObj(src.value) ? src.value : {}) as { sections?: unknown; agents?: unknown }
+  const sections = (Array.isArray(loose.sections) ? loose.sections : []).map((x) => (isObj(x) ? x : {})) as Array<{ id?: unknown; operator?: unknown }>
+  const agents = (Array.isArray(loose.agents) ? loose.agents : []).map((x) => (isObj(x) ? x : {})) as Array<{ id?: unknown; sections?: unknown }>
+  const sectionIds = new Map<string, number>()
+  sections.forEach((s, i) => {
+    if (typeof s.id !== 'string') return
+    if (sectionIds.has(s.id)) errors.push(src.error(['sections', i, 'id'], `duplicate section id '${s.id}'`))
+    else sectionIds.set(s.id, i)
+  })
+  const operators = sections.map((s, i) => (s.operator === true ? i : -1)).filter((i) => i >= 0)
+  if (operators.length === 0 && sections.length > 0) errors.push(src.error(['sections'], 'exactly one section must have operator: true (the switchboard); none has'))
+  for (const i of operators.slice(1)) errors.push(src.error(['sections', i, 'operator'], `only one section may have operator: true (already '${String(sections[operators[0]!]!.id)}')`))
+  const agentIds = new Set<string>()
+  agents.forEach((a, i) => {
+    if (typeof a.id === 'string') {
+      if (agentIds.has(a.id)) errors.push(src.error(['agents', i, 'id'], `duplicate agent id '${a.id}'`))
+      agentIds.add(a.id)
+    }
+    if (!Array.isArray(a.sections)) return
+    a.sections.forEach((s: unknown, j: number) => {
+      if (typeof s === 'string' && !sectionIds.has(s)) errors.push(src.error(['agents', i, 'sections', j], `unknown section '${s}'`))
+    })
+  })
+  if (errors.length > 0) return { config: EMPTY, errors: sortErrors(errors) }
+  const raw = src.value as Static<typeof SectionsFileSchema>
+  return { config: { sections: raw.sections.map(toSection), agents: (raw.agents ?? []).map(toAgent) }, errors: [] }
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function toSection(s: SectionFile): SectionConfig {
+  const out: SectionConfig = {
+    id: s.id,
+    name: s.name,
+    operator: s.operator ?? false,
+    ringTimeoutSec: s.ringTimeoutSec ?? 15,
+    mohClass: s.mohClass ?? 'default',
+    wrapUpSec: s.wrapUpSec ?? 0,
+    noAnswerPauseSec: s.noAnswerPauseSec ?? 60,
+    announce: { onEntry: s.announce?.onEntry ?? true, everySec: s.announce?.everySec ?? 60, position: s.announce?.position ?? true },
+  }
+  if (s.skills) out.skills = s.skills
+  if (s.serviceLevel) out.serviceLevel = s.serviceLevel
+  if (s.overflow) out.overflow = s.overflow
+  return out
+}
+
+function toAgent(a: AgentFile): AgentConfig {
+  const out: AgentConfig = { id: a.id, name: a.name, endpoint: a.endpoint, sections: a.sections }
+  if (a.skills) out.skills = a.skills
+  return out
+}
+
+export function readSections(file: string): SectionsResult {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    return { config: EMPTY, errors: [{ file, line: 0, column: 0, path: '', message: `cannot read sections file (${(err as NodeJS.ErrnoException).code ?? 'error'})` }] }
+  }
+  return parseSections(text, file)
+}
+
+/** readSections that throws AppError CONFIG_INVALID (details: { errors }). */
+export function loadSections(file: string): SectionsConfig {
+  const r = readSections(file)
+  if (r.errors.length > 0) throw new AppError('CONFIG_INVALID', `invalid sections configuration:\n${formatErrors(r.errors)}`, { errors: r.errors })
+  return r.config
+}
