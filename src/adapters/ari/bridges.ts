@@ -6,11 +6,13 @@ import type { Bridge, Playback } from '../../domain/ari-models.js'
 import { AppError } from '../../domain/errors.js'
 import type { BridgesApi, PlayParams } from '../../domain/telephony.js'
 import { ariPath, type AriHttp } from './http.js'
-import { requestList, requestOne, requestVoid } from './reply.js'
+import { commaListError, requestList, requestOne, requestVoid } from './reply.js'
 import { bridgeShape, playbackShape } from './validate.js'
 
 function needChannels(ids: string[]): Promise<never> | undefined {
-  return ids.length === 0 ? Promise.reject(new AppError('BAD_REQUEST', 'at least one channel id is needed')) : undefined
+  if (ids.length === 0) return Promise.reject(new AppError('BAD_REQUEST', 'at least one channel id is needed'))
+  const bad = commaListError('channel', ids)
+  return bad ? Promise.reject(bad) : undefined
 }
 
 export function createBridgesApi(http: AriHttp): BridgesApi {
@@ -35,6 +37,8 @@ export function createBridgesApi(http: AriHttp): BridgesApi {
 
     play: (bridgeId, p: PlayParams) => {
       if (p.media.length === 0) return Promise.reject(new AppError('BAD_REQUEST', 'play needs at least one media URI'))
+      const bad = commaListError('media', p.media)
+      if (bad) return Promise.reject(bad)
       return requestOne<Playback>(
         http,
         { method: 'POST', path: br(bridgeId, 'play'), query: { media: p.media, lang: p.lang, playbackId: p.playbackId } },

@@ -7,7 +7,7 @@ import type { Channel, Playback } from '../../domain/ari-models.js'
 import { AppError } from '../../domain/errors.js'
 import type { ChannelsApi, CreateChannelParams, DialParams, HangupReason, OriginateParams, PlayParams } from '../../domain/telephony.js'
 import { ariPath, isNotFound, type AriHttp } from './http.js'
-import { requestList, requestOne, requestVoid } from './reply.js'
+import { commaListError, requestList, requestOne, requestVoid } from './reply.js'
 import { channelShape, playbackShape } from './validate.js'
 
 /** Asterisk's 404 message when the channel exists but the variable does not. */
@@ -24,8 +24,10 @@ export function createChannelsApi(http: AriHttp): ChannelsApi {
 
     list: () => requestList<Channel>(http, { method: 'GET', path: '/channels' }, channelShape),
 
-    originate: (p: OriginateParams) =>
-      requestOne<Channel>(
+    originate: (p: OriginateParams) => {
+      const bad = commaListError('appArgs', p.appArgs)
+      if (bad) return Promise.reject(bad)
+      return requestOne<Channel>(
         http,
         {
           method: 'POST',
@@ -45,10 +47,13 @@ export function createChannelsApi(http: AriHttp): ChannelsApi {
           body: variablesBody(p.variables),
         },
         channelShape,
-      ),
+      )
+    },
 
-    create: (p: CreateChannelParams) =>
-      requestOne<Channel>(
+    create: (p: CreateChannelParams) => {
+      const bad = commaListError('appArgs', p.appArgs)
+      if (bad) return Promise.reject(bad)
+      return requestOne<Channel>(
         http,
         {
           method: 'POST',
@@ -63,7 +68,8 @@ export function createChannelsApi(http: AriHttp): ChannelsApi {
           body: variablesBody(p.variables),
         },
         channelShape,
-      ),
+      )
+    },
 
     dial: (channelId, p: DialParams = {}) =>
       requestVoid(http, { method: 'POST', path: ch(channelId, 'dial'), query: { caller: p.caller, timeout: p.timeoutSec } }),
@@ -77,6 +83,8 @@ export function createChannelsApi(http: AriHttp): ChannelsApi {
 
     play: (channelId, p: PlayParams) => {
       if (p.media.length === 0) return Promise.reject(new AppError('BAD_REQUEST', 'play needs at least one media URI'))
+      const bad = commaListError('media', p.media)
+      if (bad) return Promise.reject(bad)
       return requestOne<Playback>(
         http,
         { method: 'POST', path: ch(channelId, 'play'), query: { media: p.media, lang: p.lang, playbackId: p.playbackId } },

@@ -35,6 +35,15 @@ export async function requestList<T>(http: AriHttp, r: AriRequest, check: Check)
   return v as T[]
 }
 
+/**
+ * ARI joins list parameters with commas (and Stasis splits appArgs on them), so an item that
+ * contains a comma would silently become two; such input is refused before anything is sent.
+ */
+export function commaListError(what: string, items: readonly string[] | undefined): AppError | undefined {
+  const bad = items?.find((x) => x.includes(','))
+  return bad === undefined ? undefined : new AppError('BAD_REQUEST', `${what} items cannot contain a comma: ${JSON.stringify(bad)}`)
+}
+
 /** Sends r and ignores any reply body (204 or a body the port does not expose). */
 export async function requestVoid(http: AriHttp, r: AriRequest): Promise<void> {
   await http.request(r)

@@ -135,6 +135,21 @@ t.test('401 on the socket makes start() reject clearly, with no retry', async (t
   t.equal(fake.upgrades, 1)
 })
 
+t.test('401 after having been open is logged as an error and retried (the password may be fixed)', async (t) => {
+  const { fake, tel, clock, log } = await setup(t)
+  await tel.start()
+  fake.setPassword('rotated')
+  fake.dropClients()
+  await waitUntil(() => tel.events.state() === 'connecting' && clock.pending() === 1, 10_000, 'first retry')
+  clock.step()
+  await waitUntil(() => fake.upgrades === 2 && clock.pending() === 1, 10_000, 'refused, retry scheduled')
+  t.match(log.find(/credentials/)[0], { level: 50, msg: /401.*retrying/ })
+  fake.setPassword('engine')
+  clock.step()
+  await waitUntil(() => tel.events.state() === 'open', 10_000, 'reopened')
+  t.equal(tel.events.stats().reconnects, 1)
+})
+
 t.test('other refusals are retried until the socket opens', async (t) => {
   const fake = new FakeEvents()
   fake.refuseWith = 503

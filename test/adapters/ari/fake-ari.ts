@@ -140,6 +140,11 @@ export class FakeEvents {
 
   constructor(private readonly o: FakeEventsOptions = {}) {}
 
+  /** Changes the password the server accepts (as after an ari.conf reload). */
+  setPassword(password: string): void {
+    this.o.password = password
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`
   }

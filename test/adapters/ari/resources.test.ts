@@ -73,7 +73,7 @@ async function setup(t: Test, url: (base: string) => string = (b) => b) {
 }
 
 t.test('channels', async (t) => {
-  const { tel, expectRequest } = await setup(t)
+  const { tel, server, expectRequest } = await setup(t)
   const list = await expectRequest(t, (x) => x.channels.list(), { method: 'GET', path: '/ari/channels' })
   t.equal((list as unknown[]).length, 2)
   const got = await expectRequest(t, (x) => x.channels.get(L2), { method: 'GET', path: `/ari/channels/${C}%3B2` })
@@ -159,6 +159,14 @@ t.test('channels', async (t) => {
   t.equal(await tel.channels.getVariable(C, 'MISSING'), undefined, 'an unset variable is undefined')
   await t.rejects(tel.channels.getVariable('gone', 'AMDSTATUS'), { code: 'ARI_HTTP', message: 'Channel not found' }, 'a missing channel still fails')
   await t.rejects(tel.channels.play(C, { media: [], playbackId: P }), { code: 'BAD_REQUEST' })
+  const sent = server.requests.length
+  await t.rejects(tel.channels.play(C, { media: ['sound:a,b'], playbackId: P }), { code: 'BAD_REQUEST', message: /comma/ })
+  await t.rejects(tel.channels.originate({ endpoint: 'Local/x@y', channelId: C, app: 'centralino', appArgs: ['a,b'] }), {
+    code: 'BAD_REQUEST',
+    message: /appArgs/,
+  })
+  await t.rejects(tel.channels.create({ endpoint: 'Local/x@y', channelId: C, app: 'centralino', appArgs: ['ok', 'x,y'] }), { code: 'BAD_REQUEST' })
+  t.equal(server.requests.length, sent, 'refused input sends nothing')
 })
 
 t.test('bridges, playbacks, applications', async (t) => {
@@ -195,6 +203,8 @@ t.test('bridges, playbacks, applications', async (t) => {
   await t.rejects(tel.bridges.addChannel(B, []), { code: 'BAD_REQUEST' })
   await t.rejects(tel.bridges.removeChannel(B, []), { code: 'BAD_REQUEST' })
   await t.rejects(tel.bridges.play(B, { media: [], playbackId: P }), { code: 'BAD_REQUEST' })
+  await t.rejects(tel.bridges.play(B, { media: ['x,y'], playbackId: P }), { code: 'BAD_REQUEST' })
+  await t.rejects(tel.bridges.addChannel(B, ['a,b']), { code: 'BAD_REQUEST' })
 
   t.match(await expectRequest(t, (x) => x.playbacks.get(P), { method: 'GET', path: `/ari/playbacks/${P}` }), { id: P, state: 'playing' })
   await expectRequest(t, (x) => x.playbacks.stop(P), { method: 'DELETE', path: `/ari/playbacks/${P}` })
