@@ -60,7 +60,7 @@ function addDays(date: string, n: number): string {
 export function italianHolidays(year: number): string[] {
   const e = easter(year)
   const fixed = ['01-01', '01-06', '04-25', '05-01', '06-02', '08-15', '11-01', '12-08', '12-25', '12-26'].map((md) => `${year}-${md}`)
-  return [...fixed, e, addDays(e, 1)].sort()
+  return [...new Set([...fixed, e, addDays(e, 1)])].sort()
 }
 
 export interface LocalTime {
