@@ -15,6 +15,7 @@ import { redactText } from '../../domain/redact.js'
 import type { ConnectionState, EventStream, EventStreamStats } from '../../domain/telephony.js'
 import { backoffDelay, type BackoffOptions } from './backoff.js'
 import { EventDelivery } from './delivery.js'
+import { startLiveness, type Liveness } from './liveness.js'
 import { parseAriTimestamp, parseFrame } from './validate.js'
 
 export interface EventSocketOptions {
@@ -48,9 +49,9 @@ export class AriEventSocket implements EventStream {
   private wasReplaced = false
   private startPromise: Promise<void> | undefined
   private startWaiter: { resolve(): void; reject(e: unknown): void } | undefined
+  private stopping: Promise<void> | undefined
   private reconnectTimer: TimerHandle | undefined
-  private pingTimer: TimerHandle | undefined
-  private pongTimer: TimerHandle | undefined
+  private liveness: Liveness | undefined
   private readonly authorization: string
 
   constructor(private readonly o: EventSocketOptions) {
@@ -101,9 +102,13 @@ export class AriEventSocket implements EventStream {
     return this.startPromise
   }
 
-  /** Closes the socket; nothing reconnects afterwards. */
-  async stop(): Promise<void> {
-    if (this.stopped) return
+  /** Closes the socket; nothing reconnects afterwards. Calling it again waits for the same close. */
+  stop(): Promise<void> {
+    this.stopping ??= this.close()
+    return this.stopping
+  }
+
+  private async close(): Promise<void> {
     this.stopped = true
     this.cancelTimers()
     this.delivery.dispose()
@@ -144,7 +149,9 @@ export class AriEventSocket implements EventStream {
     })
     ws.on('open', () => this.onOpen(ws))
     ws.on('message', (data) => this.onMessage(ws, data))
-    ws.on('pong', () => this.onPong(ws))
+    ws.on('pong', () => {
+      if (ws === this.ws) this.liveness?.pong()
+    })
     ws.on('error', (err) => {
       lastError = err
     })
@@ -165,7 +172,16 @@ export class AriEventSocket implements EventStream {
       this.o.logger.info({ app: this.o.app }, 'ARI events socket open')
     }
     this.setState('open')
-    this.schedulePing(ws)
+    this.liveness = startLiveness(
+      { ping: () => ws.ping(), isOpen: () => ws.readyState === WebSocket.OPEN },
+      this.o.clock,
+      this.o.pingIntervalMs,
+      this.o.pongTimeoutMs,
+      () => {
+        this.o.logger.warn({ app: this.o.app, pongTimeoutMs: this.o.pongTimeoutMs }, 'no pong from Asterisk; dropping the events socket')
+        ws.terminate()
+      },
+    )
     this.settleStart()
   }
 
@@ -251,30 +267,11 @@ export class AriEventSocket implements EventStream {
     this.reconnectTimer = this.o.clock.setTimeout(() => this.connect(), delay)
   }
 
-  private schedulePing(ws: WebSocket): void {
-    this.pingTimer = this.o.clock.setTimeout(() => {
-      this.pingTimer = undefined
-      if (ws !== this.ws || ws.readyState !== WebSocket.OPEN) return
-      this.pongTimer = this.o.clock.setTimeout(() => {
-        this.pongTimer = undefined
-        if (ws !== this.ws) return
-        this.o.logger.warn({ app: this.o.app, pongTimeoutMs: this.o.pongTimeoutMs }, 'no pong from Asterisk; dropping the events socket')
-        ws.terminate()
-      }, this.o.pongTimeoutMs)
-      ws.ping()
-    }, this.o.pingIntervalMs)
-  }
-
-  private onPong(ws: WebSocket): void {
-    if (ws !== this.ws || !this.pongTimer) return
-    this.pongTimer.cancel()
-    this.pongTimer = undefined
-    this.schedulePing(ws)
-  }
-
   private cancelTimers(): void {
-    for (const t of [this.reconnectTimer, this.pingTimer, this.pongTimer]) t?.cancel()
-    this.reconnectTimer = this.pingTimer = this.pongTimer = undefined
+    this.reconnectTimer?.cancel()
+    this.reconnectTimer = undefined
+    this.liveness?.stop()
+    this.liveness = undefined
   }
 
   private settleStart(err?: unknown): void {

@@ -117,7 +117,7 @@ export class AriHttp {
       timedOut = true
       controller.abort()
     }, this.o.requestTimeoutMs)
-    const started = Date.now()
+    const started = this.o.clock.now()
     try {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -146,7 +146,7 @@ export class AriHttp {
       }
     } finally {
       timer.cancel()
-      this.o.logger.trace({ method: r.method, path: r.path, ms: Date.now() - started }, 'ARI request')
+      this.o.logger.trace({ method: r.method, path: r.path, ms: this.o.clock.now() - started }, 'ARI request')
     }
   }
 
