@@ -23,7 +23,7 @@ export class SessionRegistry implements AgentConnector {
 
   constructor(
     private readonly deps: (log: Logger) => SessionDeps,
-    private readonly d: { log: Logger; router: { onStasisStart(h: (e: StasisStartEvent) => void): () => void } },
+    private readonly d: { log: Logger; app: string; router: { onStasisStart(h: (e: StasisStartEvent) => void): () => void } },
   ) {
     this.offStart = d.router.onStasisStart((e) => this.onStasisStart(e))
   }
@@ -66,13 +66,16 @@ export class SessionRegistry implements AgentConnector {
     await Promise.allSettled([...this.running])
   }
 
-  /** After a reconnect: reconcile sessions with the channels Asterisk still has in the app. */
+  /**
+   * After a reconnect: sessions whose channel vanished end; inbound channels that entered
+   * this application while the socket was down (their StasisStart was lost) get a session.
+   */
   async resync(channels: Channel[]): Promise<void> {
     const live = new Map(channels.map((c) => [c.id, c]))
     for (const s of this.sessions.values()) if (!live.has(s.channelId)) s.callerGone('channel vanished while disconnected')
     for (const c of channels) {
       if (this.sessions.has(c.id)) continue
-      const args = stasisArgs(c)
+      const args = stasisArgs(c, this.d.app)
       if (args?.[0] === 'inbound') this.startSession(c, args[1], 'adopted after reconnect')
     }
   }
@@ -101,9 +104,9 @@ export class SessionRegistry implements AgentConnector {
 
 }
 
-/** The Stasis() arguments of a channel that entered the app from the dialplan. */
-export function stasisArgs(c: Channel): string[] | undefined {
+/** The Stasis() arguments of a channel that entered `app` from the dialplan. */
+export function stasisArgs(c: Channel, app: string): string[] | undefined {
   if (c.dialplan.app_name !== 'Stasis') return undefined
-  const parts = c.dialplan.app_data.split(',')
-  return parts.slice(1)
+  const [name, ...args] = c.dialplan.app_data.split(',')
+  return name === app ? args : undefined
 }

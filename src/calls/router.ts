@@ -5,7 +5,7 @@
  * for channels, automatically after ChannelDestroyed; playback handlers after
  * PlaybackFinished. Nothing stays registered for an object that is gone.
  */
-import type { AriEvent, StasisStartEvent } from '../domain/ari-models.js'
+import type { AriEvent, Channel, StasisStartEvent } from '../domain/ari-models.js'
 import type { Logger } from '../domain/log.js'
 import type { EventStream } from '../domain/telephony.js'
 
@@ -47,6 +47,31 @@ export class EventRouter {
   /** Registered handler counts, to prove nothing leaks. */
   size(): { channels: number; playbacks: number } {
     return { channels: this.channels.size, playbacks: this.playbacks.size }
+  }
+
+  /**
+   * After the events socket came back, events may have been lost. Tells every owner the
+   * current truth as synthetic events: a channel still there gets a ChannelStateChange with
+   * its current state, a channel gone gets ChannelDestroyed, a playback gone gets
+   * PlaybackFinished. Owners react as they would to the real events.
+   */
+  async resync(live: Channel[], playbackExists: (id: string) => Promise<boolean>): Promise<void> {
+    const byId = new Map(live.map((c) => [c.id, c]))
+    const base = { application: 'resync', timestamp: new Date().toISOString() }
+    for (const id of [...this.channels.keys()]) {
+      const c = byId.get(id)
+      if (c) this.route({ ...base, type: 'ChannelStateChange', channel: c })
+      else this.route({ ...base, type: 'ChannelDestroyed', cause: 0, cause_txt: 'Unknown', channel: { ...placeholder, id } })
+    }
+    for (const id of [...this.playbacks.keys()]) {
+      let exists = true
+      try {
+        exists = await playbackExists(id)
+      } catch (err) {
+        this.log.warn({ err, playbackId: id }, 'could not check playback after reconnect')
+      }
+      if (!exists) this.route({ ...base, type: 'PlaybackFinished', playback: { id, media_uri: '', target_uri: '', state: 'done' } })
+    }
   }
 
   route(e: AriEvent): void {
@@ -103,4 +128,17 @@ function add(map: Map<string, Set<Handler>>, id: string, h: Handler): () => void
     s.delete(h)
     if (s.size === 0) map.delete(id)
   }
+}
+
+const placeholder: Channel = {
+  id: '',
+  name: '',
+  state: 'Down',
+  protocol_id: '',
+  caller: { name: '', number: '' },
+  connected: { name: '', number: '' },
+  accountcode: '',
+  dialplan: { context: '', exten: '', priority: 0, app_name: '', app_data: '' },
+  creationtime: '',
+  language: '',
 }
