@@ -183,13 +183,23 @@ export class FlowRegistry {
     this.versions.set(id, list.slice(0, Math.max(1, this.opts.keepVersions ?? 50)))
     this.log.info({ flow: id, version: r.flow.version, previous: cur?.version }, cur ? 'flow reloaded' : 'flow loaded')
     const ev: FlowReload = { file, flow: r.flow, ...(cur ? { previous: cur } : {}) }
-    for (const l of this.reloadListeners) l(ev)
+    this.notify(this.reloadListeners, ev)
     return 'loaded'
   }
 
   private reject(r: FlowRejection): 'rejected' {
     this.log.warn({ file: r.file, errors: r.errors.length }, `flow rejected; the running version stays:\n${formatErrors(r.errors)}`)
-    for (const l of this.rejectListeners) l(r)
+    this.notify(this.rejectListeners, r)
     return 'rejected'
+  }
+
+  private notify<T>(listeners: ReadonlySet<(v: T) => void>, v: T): void {
+    for (const l of [...listeners]) {
+      try {
+        l(v)
+      } catch (err) {
+        this.log.error({ err }, 'flow registry listener failed')
+      }
+    }
   }
 }
