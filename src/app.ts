@@ -46,6 +46,8 @@ export interface Summary {
   talking: number
   agents: Record<string, number>
   totals: Partial<Record<CallEventType, number>>
+  /** How voice-portal flows ended: queue, operator, transfer, hangup (self-service or goodbye). */
+  flowOutcomes: Record<string, number>
   eventLag: { received: number; malformed: number; reconnects: number }
 }
 
@@ -63,8 +65,10 @@ export function createApp(d: AppDeps): App {
   const engineId = d.engineId ?? newId()
   const app = d.config.ari.app
   const totals: Partial<Record<CallEventType, number>> = {}
+  const flowOutcomes: Record<string, number> = {}
   const emit = (e: NewCallEvent) => {
     totals[e.type] = (totals[e.type] ?? 0) + 1
+    if (e.type === 'ivr.finished') flowOutcomes[e.outcome] = (flowOutcomes[e.outcome] ?? 0) + 1
     d.store.events.append({ ...e, id: newId(), at: d.clock.now(), engineId } as Parameters<Store['events']['append']>[0]).catch((err: unknown) => d.log.error({ err, type: e.type }, 'event log append failed'))
   }
   const router = new EventRouter(d.telephony.events, d.log)
@@ -158,6 +162,7 @@ export function createApp(d: AppDeps): App {
         talking: phases.connected,
         agents: acdSnap.agents,
         totals: { ...totals },
+        flowOutcomes: { ...flowOutcomes },
         eventLag: { received: st.received, malformed: st.malformed, reconnects: st.reconnects },
       }
     },

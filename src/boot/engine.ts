@@ -1,0 +1,115 @@
+/**
+ * Builds a running engine from its configuration: loads the catalogue, sections and flows
+ * (every error reported at once), starts the embedded simulator and back office when the
+ * configuration says telephony: simulator, connects ARI, and starts the app. Used by main.ts
+ * and the demo, so both run exactly the same engine.
+ */
+import path from 'node:path'
+import { createAriTelephony } from '../adapters/ari/index.js'
+import { createMemoryStore } from '../adapters/memory/store.js'
+import { createApp, type App } from '../app.js'
+import type { EngineConfig } from '../config/engine.js'
+import { readSections } from '../config/sections.js'
+import { formatErrors } from '../config/errors.js'
+import { RealClock, type Clock } from '../domain/clock.js'
+import { AppError } from '../domain/errors.js'
+import type { Logger } from '../domain/log.js'
+import type { Store } from '../domain/store.js'
+import { createHttpBackOffice, FlowRegistry, readCatalogue } from '../ivr/index.js'
+import { catalogueDurations } from '../prompts/durations.js'
+import { startSimulator } from '../sim/index.js'
+import type { PhoneResolver, Simulator } from '../sim/types.js'
+import { startEmbeddedBackOffice, type EmbeddedBackOffice } from './backoffice.js'
+
+export interface BootOptions {
+  config: EngineConfig
+  log: Logger
+  clock?: Clock
+  store?: Store
+  /** Directory the configured paths are relative to (default: the working directory). */
+  cwd?: string
+  /** Behaviour of simulated phones (agents, external numbers); default: answer after 1.5–4 s. */
+  phones?: PhoneResolver
+  /** Agents from config start ready (default: yes on the simulator, no on a real Asterisk). */
+  loginAgents?: boolean
+  /** Watch the flows directory and hot-reload (default true). */
+  watchFlows?: boolean
+}
+
+export interface Engine {
+  app: App
+  flows: FlowRegistry
+  sim?: Simulator
+  backOffice?: EmbeddedBackOffice
+  ariUrl: string
+  stop(opts?: { drainMs?: number }): Promise<void>
+}
+
+export const defaultPhones: PhoneResolver = (endpoint) =>
+  endpoint.includes('@') ? { answerAfterMs: 4000 } : { answerAfterMs: 1500 + Math.floor(Math.random() * 2500) }
+
+export async function bootEngine(o: BootOptions): Promise<Engine> {
+  const { config, log } = o
+  const cwd = o.cwd ?? process.cwd()
+  const at = (p: string) => path.resolve(cwd, p)
+  const clock = o.clock ?? new RealClock()
+
+  const cat = readCatalogue(at(config.paths.prompts))
+  const secs = readSections(at(config.paths.sections))
+  const errors = [...cat.errors, ...secs.errors]
+  if (errors.length > 0) throw new AppError('CONFIG_INVALID', `invalid configuration:\n${formatErrors(errors)}`, { errors })
+  const catalogue = cat.catalogue!
+  const sections = secs.config!
+
+  let sim: Simulator | undefined
+  let backOffice: EmbeddedBackOffice | undefined
+  let ariUrl = config.ari.url
+  let backOfficeCfg = config.backOffice
+  if (config.telephony === 'simulator') {
+    sim = await startSimulator({
+      port: config.simulator.port,
+      clock,
+      users: { [config.ari.username]: config.ari.password },
+      soundDuration: catalogueDurations(catalogue, at('prompts/audio')),
+      phones: o.phones ?? defaultPhones,
+      logger: log.child({ component: 'sim' }),
+    })
+    ariUrl = sim.url
+    backOffice = await startEmbeddedBackOffice()
+    backOfficeCfg = { ...config.backOffice, baseUrl: backOffice.url }
+    log.info({ ari: sim.ariUrl, backOffice: backOffice.url }, 'embedded Asterisk simulator and back office started')
+  }
+
+  const flows = new FlowRegistry({ dir: at(config.paths.flows), catalogue, sections: sections, engine: config, logger: log.child({ component: 'flows' }), clock })
+  const loaded = o.watchFlows === false ? await flows.load() : await flows.start()
+  if (loaded.loaded.length === 0) throw new AppError('CONFIG_INVALID', `no valid flow in ${config.paths.flows}`)
+
+  const telephony = createAriTelephony({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, logger: log.child({ component: 'ari' }), clock })
+  const app = createApp({
+    config,
+    telephony,
+    store: o.store ?? createMemoryStore(),
+    clock,
+    log,
+    flows,
+    sections: sections.sections,
+    agents: sections.agents,
+    backOffice: createHttpBackOffice(backOfficeCfg, { logger: log.child({ component: 'backoffice' }) }),
+    loginAgents: o.loginAgents ?? config.telephony === 'simulator',
+  })
+  await app.start()
+
+  return {
+    app,
+    flows,
+    sim,
+    backOffice,
+    ariUrl,
+    async stop(opts) {
+      await app.stop(opts)
+      await flows.close()
+      await backOffice?.close()
+      await sim?.close()
+    },
+  }
+}
