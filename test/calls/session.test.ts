@@ -65,7 +65,7 @@ async function setup() {
       return f
     },
   })
-  const registry = new SessionRegistry(deps, { log, router })
+  const registry = new SessionRegistry(deps, { log, router, app: 'centralino' })
   ref.registry = registry
   await acd.start(true)
   const caller = channel('caller-1')
