@@ -102,9 +102,15 @@ export class Channel {
     this.device = device
   }
 
-  /** Marks the cached snapshot stale; call after changing a visible field. */
+  /** The application last published in a snapshot (pbx_exec restores silently). */
+  private pubApp = ''
+  private pubData = ''
+
+  /** Publishes a new snapshot: call after changing a visible field. */
   touch(): void {
     this.json = undefined
+    this.pubApp = this.appName
+    this.pubData = this.appData
   }
 
   snapshotJson(): string {
@@ -117,7 +123,7 @@ export class Channel {
         caller: this.caller,
         connected: this.connected,
         accountcode: '',
-        dialplan: { context: this.context, exten: this.exten, priority: this.priority, app_name: this.appName, app_data: this.appData },
+        dialplan: { context: this.context, exten: this.exten, priority: this.priority, app_name: this.pubApp, app_data: this.pubData },
         creationtime: this.creationtime,
         language: this.language,
       })

@@ -37,11 +37,14 @@ export function setDialplan(sim: Sim, ch: Channel, context: string, exten: strin
   }
 }
 
-/** Restores the application shown after an application returns (pbx_exec); no event. */
+/**
+ * Restores the application after an application returns (pbx_exec). Asterisk does not
+ * publish a snapshot for it: events keep showing the old application until the next
+ * snapshot (ChannelDestroyed shows the restored one).
+ */
 export function restoreApp(ch: Channel, app: string, data: string): void {
   ch.appName = app
   ch.appData = data
-  ch.touch()
 }
 
 /** pbx_builtin_setvar_helper: set publishes always; deleting a non-empty value publishes "". */
@@ -103,6 +106,7 @@ export function destroy(sim: Sim, ch: Channel): void {
     if (!peer.started) destroy(sim, peer)
     else queueHangup(sim, peer, ch.hangupCause)
   }
+  ch.touch()
   sim.bus.channel(ch, 'ChannelDestroyed', `,"cause":${ch.hangupCause},"cause_txt":${JSON.stringify(causeText(ch.hangupCause))}`)
   ch.destroyed = true
   ch.dialWatch = undefined

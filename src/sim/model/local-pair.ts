@@ -80,7 +80,9 @@ export function indicate(sim: Sim, from: Channel, kind: Indication): void {
     from.hooks.indicated(kind)
     return
   }
-  if (from.tech === 'Local' && from.peer && !from.peer.destroyed) farEndIndication(sim, from.peer, kind)
+  const peer = from.peer
+  // the other half reads the control frame in its own thread
+  if (from.tech === 'Local' && peer && !peer.destroyed) sim.defer(() => farEndIndication(sim, peer, kind))
 }
 
 /** Something that sends voice or silence (a channel playing audio, a simulated phone). */
