@@ -8,8 +8,9 @@ import { readWavInfo } from '../../src/prompts/wav.js'
 
 const catalogue = { prompts: { welcome: { it: 'Benvenuto nel numero nazionale.', en: 'Welcome to the national number.' }, bye: { it: 'Arrivederci.' } } }
 
-t.test('generates 8 kHz mono prompts once, again only when the text changes', async (t) => {
-  if (!(await espeakAvailable())) return t.skip('espeak-ng is not installed (apt-get install espeak-ng)')
+const noEspeak = (await espeakAvailable()) ? false : 'espeak-ng is not installed (apt-get install espeak-ng)'
+
+t.test('generates 8 kHz mono prompts once, again only when the text changes', { skip: noEspeak }, async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'prompts-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const first = await generatePrompts(catalogue, dir)
