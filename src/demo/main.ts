@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the engine on its embedded defaults (ARI simulator, in-memory store, the
  * example flows and sections) with simulated citizens calling the national number, and a
- * summary every few seconds. Flags: --duration SEC (default 120, 0 = until Ctrl-C),
+ * summary every few seconds. Flags: --duration SEC of wall-clock time (default 60, 0 = until Ctrl-C),
  * --rate CALLS_PER_MIN (default 30), --speed FACTOR (time runs FACTOR times faster,
  * default 4), --port PORT (simulator, default 8088; 0 = any). Ctrl-C stops cleanly.
  * Simulated time starts in office hours (a working morning in Rome) so the queues are open.
@@ -18,7 +18,7 @@ import { Traffic } from './traffic.js'
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '120' },
+    duration: { type: 'string', default: '60' },
     rate: { type: 'string', default: '30' },
     speed: { type: 'string', default: '4' },
     port: { type: 'string', default: '8088' },
@@ -55,12 +55,14 @@ const engine = await bootEngine({ config, log, clock, phones })
 const sim = engine.sim!
 const traffic = new Traffic({ sim, clock, ratePerMin: rate })
 const started = clock.now()
-process.stdout.write(`centralino demo: ARI simulator at ${sim.ariUrl}, ${rate} calls/min, time x${speed}, ${durationSec ? `${durationSec} s` : 'until Ctrl-C'}\n`)
+process.stdout.write(
+  `centralino demo: ARI simulator at ${sim.ariUrl}, ${rate} calls/min of simulated time, time x${speed}, ${durationSec ? `for ${durationSec} s (${Math.round(durationSec * speed)} s simulated)` : 'until Ctrl-C'}\n`,
+)
 traffic.start()
 
 const tick = setInterval(() => {
   void engine.app.summary().then((s) => process.stdout.write(`${summaryLine(s, clock.now() - started)}\n`))
-}, (everySec * 1000) / 1)
+}, everySec * 1000)
 
 let stopping = false
 async function stop(why: string): Promise<void> {
@@ -77,4 +79,4 @@ async function stop(why: string): Promise<void> {
 }
 process.on('SIGINT', () => void stop('Ctrl-C'))
 process.on('SIGTERM', () => void stop('SIGTERM'))
-if (durationSec > 0) setTimeout(() => void stop('duration reached'), (durationSec * 1000) / speed)
+if (durationSec > 0) setTimeout(() => void stop('duration reached'), durationSec * 1000)

@@ -3,8 +3,12 @@
  * Pure functions, used by the logger on every record and usable anywhere else.
  */
 
-/** Runs of 6 or more digits (optionally with +, spaces or dashes inside) look like phone numbers. */
-const PHONE = /\+?\d(?:[\s-]?\d){5,}/g
+/**
+ * Runs of 6 or more digits (optionally with +, spaces or dashes inside) look like phone numbers.
+ * Asterisk unique ids (epoch seconds, a dot, a sequence: 1795426752.17) are matched first by
+ * the alternative and left alone, so channel ids stay readable in the logs.
+ */
+const PHONE = /(?<![\d.])(\d{10}\.\d+)(?![\d.])|\+?\d(?:[\s-]?\d){5,}/g
 /** Italian codice fiscale (tax code), also with omocodia letters. */
 const FISCAL_CODE = /\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b/gi
 
@@ -19,7 +23,9 @@ export function maskPhone(s: string): string {
 
 /** Masks phone numbers (all but the last 3 digits) and personal codes inside a string. */
 export function redactText(s: string): string {
-  return s.replace(FISCAL_CODE, (m) => `${m.slice(0, 3)}*************`).replace(PHONE, maskPhone)
+  return s
+    .replace(FISCAL_CODE, (m) => `${m.slice(0, 3)}*************`)
+    .replace(PHONE, (m, uniqueId: string | undefined) => (uniqueId ? m : maskPhone(m)))
 }
 
 /** Deep copy of a log record with every string redacted and secret keys hidden. */

@@ -105,8 +105,16 @@ export class Sim {
     return this.phoneOverrides.get(endpoint) ?? this.phones?.(endpoint)
   }
 
+  /** Shutting down, as `core stop now` would: every channel left is gone (cause 16, no events). */
   close(): void {
     this.closed = true
     this.queue = []
+    for (const ch of this.registry.visible()) {
+      try {
+        ch.hooks?.destroyed(16)
+      } catch (err) {
+        this.logger.warn({ err }, 'channel hook failed at shutdown')
+      }
+    }
   }
 }
