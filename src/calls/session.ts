@@ -74,7 +74,7 @@ export class CallSession {
       if (!out || this.isGone) return
       this.flowOutput = out
       const o = out.outcome
-      this.d.emit({ type: 'ivr.finished', callId: this.callId, outcome: o.kind, node: o.node, trail: out.trail.map((s) => s.node) })
+      this.d.emit({ type: 'ivr.finished', callId: this.callId, flowId: this.flow.flowId, flowVersion: this.flow.version, outcome: o.kind, node: o.node, trail: out.trail.map((s) => s.node) })
       if (o.kind === 'queue') await this.queue(o.section, o.priority ?? 0, out.lang)
       else if (o.kind === 'operator') await this.queue(this.d.acd.operatorSection().id, 0, out.lang)
       else if (o.kind === 'transfer') await this.transferOut(o.number, out.lang)

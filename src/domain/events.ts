@@ -13,7 +13,7 @@ interface Base {
 
 export type CallEvent =
   | (Base & { type: 'call.started'; direction: 'inbound' | 'outbound'; flowId?: string; flowVersion?: string; callerNumber?: string })
-  | (Base & { type: 'ivr.finished'; outcome: string; node: string; trail: string[] })
+  | (Base & { type: 'ivr.finished'; flowId: string; flowVersion: string; outcome: string; node: string; trail: string[] })
   | (Base & { type: 'queue.entered'; section: string; priority: number; position: number })
   | (Base & { type: 'queue.announced'; section: string; ahead: number })
   | (Base & { type: 'agent.offered'; section: string; agentId: string })

@@ -6,9 +6,10 @@
 /**
  * Runs of 6 or more digits (optionally with +, spaces or dashes inside) look like phone numbers.
  * Asterisk unique ids (epoch seconds, a dot, a sequence: 1795426752.17) are matched first by
- * the alternative and left alone, so channel ids stay readable in the logs.
+ * the alternative and left alone, so channel ids stay readable in the logs; digits glued to
+ * letters (hex versions, UUIDs) are not phone numbers.
  */
-const PHONE = /(?<![\d.])(\d{10}\.\d+)(?![\d.])|\+?\d(?:[\s-]?\d){5,}/g
+const PHONE = /(?<![\d.])(\d{10}\.\d+)(?![\d.])|(?<![0-9A-Za-z])\+?\d(?:[\s-]?\d){5,}(?![0-9A-Za-z])/g
 /** Italian codice fiscale (tax code), also with omocodia letters. */
 const FISCAL_CODE = /\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b/gi
 

@@ -50,3 +50,9 @@ t.test('the logger writes redacted records', async (t) => {
   t.equal(rec.msg, 'caller +*********567 typed')
   t.notMatch(lines.join(''), /3331234567|99887766/)
 })
+
+t.test('hex ids and versions are not phone numbers', async (t) => {
+  t.equal(redactText('version 12345896f344'), 'version 12345896f344')
+  t.equal(redactText('engine 86acab44-010a-413f-b123-952b03b45aaa'), 'engine 86acab44-010a-413f-b123-952b03b45aaa')
+  t.equal(redactText('tel:+393331234567;x'), 'tel:+*********567;x')
+})
