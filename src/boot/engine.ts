@@ -84,7 +84,7 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
   const loaded = o.watchFlows === false ? await flows.load() : await flows.start()
   if (loaded.loaded.length === 0) throw new AppError('CONFIG_INVALID', `no valid flow in ${config.paths.flows}`)
 
-  const telephony = createAriTelephony({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, logger: log.child({ component: 'ari' }), clock })
+  const telephony = createAriTelephony({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, logger: log, clock })
   const app = createApp({
     config,
     telephony,
