@@ -43,9 +43,18 @@ export interface EventLog {
   read(from?: number, limit?: number): Promise<CallEvent[]>
 }
 
+/** Who served a caller last: the continuity rule offers a returning citizen to the same operator. */
+export interface CallerHistory {
+  /** Records that `agentId` served `caller` (a normalised phone number) at `at`. */
+  recordServed(caller: string, agentId: string, at: number): Promise<void>
+  /** The last agent who served `caller`, if any was recorded within `withinMs` before `now`. */
+  lastServed(caller: string, now: number, withinMs: number): Promise<{ agentId: string; at: number } | undefined>
+}
+
 export interface Store {
   queues: QueueStore
   agents: AgentStore
   events: EventLog
+  history: CallerHistory
   close(): Promise<void>
 }

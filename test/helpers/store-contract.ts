@@ -100,4 +100,16 @@ export function storeContract(t: Test, makeStore: () => Promise<Store>): void {
     t.same((await s.events.read(1)).map((e) => e.id), ['e2'])
     t.same((await s.events.read(0, 1)).map((e) => e.id), ['e1'])
   })
+
+  t.test('caller history: the last agent within the window, older records never win', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    t.equal(await s.history.lastServed('+393331234567', 1000, 500), undefined)
+    await s.history.recordServed('+393331234567', 'op1', 1000)
+    await s.history.recordServed('+393331234567', 'op2', 2000)
+    await s.history.recordServed('+393331234567', 'op3', 1500)
+    t.same(await s.history.lastServed('+393331234567', 2100, 500), { agentId: 'op2', at: 2000 })
+    t.equal(await s.history.lastServed('+393331234567', 2600, 500), undefined, 'too long ago')
+    t.equal(await s.history.lastServed('+390000000000', 2100, 500), undefined)
+  })
 }

@@ -5,8 +5,7 @@
  */
 import { compareEntries, type AgentRecord, type AgentState, type QueueEntry } from '../../domain/acd.js'
 import type { CallEvent } from '../../domain/events.js'
-import type { AgentStore, EventLog, QueueStore, Store } from '../../domain/store.js'
-
+import type { AgentStore, CallerHistory, EventLog, QueueStore, Store } from '../../domain/store.js'
 
 class MemoryQueues implements QueueStore {
   private readonly entries = new Map<string, QueueEntry>()
@@ -118,11 +117,26 @@ class MemoryEventLog implements EventLog {
   }
 }
 
+class MemoryHistory implements CallerHistory {
+  private readonly last = new Map<string, { agentId: string; at: number }>()
+
+  async recordServed(caller: string, agentId: string, at: number): Promise<void> {
+    const prev = this.last.get(caller)
+    if (!prev || prev.at <= at) this.last.set(caller, { agentId, at })
+  }
+
+  async lastServed(caller: string, now: number, withinMs: number): Promise<{ agentId: string; at: number } | undefined> {
+    const r = this.last.get(caller)
+    return r && now - r.at <= withinMs ? { ...r } : undefined
+  }
+}
+
 export function createMemoryStore(): Store {
   return {
     queues: new MemoryQueues(),
     agents: new MemoryAgents(),
     events: new MemoryEventLog(),
+    history: new MemoryHistory(),
     close: async () => {},
   }
 }
