@@ -18,6 +18,8 @@ import { QueueWait, type QueueWaitDeps } from './queue-wait.js'
 
 export type Phase = 'starting' | 'ivr' | 'queue' | 'connected' | 'transfer' | 'ending' | 'ended'
 
+export type TransferResult = { ok: true } | { ok: false; code: 'CALL_GONE' | 'BAD_STATE' | 'NOT_FOUND'; message: string }
+
 export interface SessionDeps extends QueueWaitDeps, LegDeps {
   app: string
   acd: AcdService
@@ -43,6 +45,10 @@ export class CallSession {
   private wait: QueueWait | undefined
   private bridgeId: string | undefined
   private otherLeg: string | undefined
+  /** Stops watching the other leg (its hangup ends the call unless it was released on purpose). */
+  private otherLegOff: (() => void) | undefined
+  /** When this call first entered a queue: transfers keep it, so the caller loses no place. */
+  private firstEnteredAt: number | undefined
   private offers = 0
   private readonly offs: Array<() => void> = []
 
@@ -135,12 +141,45 @@ export class CallSession {
     return { kind: 'answered' }
   }
 
+  /**
+   * Blind transfer by the operator (or a supervisor): the caller leaves the agent, or the queue
+   * it waits in, and joins `sectionId` with the entry time of its first queue, so it loses no
+   * place; `priority` may raise it. The agent's leg is released and the agent goes to wrap-up.
+   */
+  async transferToSection(sectionId: string, opts: { priority?: number; by?: string } = {}): Promise<TransferResult> {
+    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller has hung up' }
+    if (this.phase !== 'connected' && this.phase !== 'queue') return { ok: false, code: 'BAD_STATE', message: `a call in phase ${this.phase} cannot be transferred` }
+    if (this.phase === 'connected' && !this.agentId) return { ok: false, code: 'BAD_STATE', message: 'the call is connected to an external number' }
+    const target = this.d.acd.section(sectionId)
+    if (!target) return { ok: false, code: 'NOT_FOUND', message: `unknown section ${sectionId}` }
+    const lang = this.flowOutput?.lang ?? 'it'
+    const priority = opts.priority ?? (await this.d.acd.entry(this.callId))?.priority ?? 0
+    this.d.emit({ type: 'call.transferred', callId: this.callId, target: target.id, kind: 'section', ...(opts.by ? { by: opts.by } : {}) })
+    if (this.phase === 'connected') {
+      const agentId = this.agentId!
+      const from = this.section!
+      this.phase = 'transfer'
+      this.agentId = undefined
+      await this.d.telephony.channels.startMoh(this.channelId).catch(() => undefined)
+      await this.releaseLegs()
+      await this.d.acd.agentCallEnded(agentId, from.id)
+    } else {
+      this.wait?.stop()
+      this.phase = 'transfer'
+      await this.d.acd.leave(this.callId, 'transferred')
+    }
+    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller hung up during the transfer' }
+    await this.queue(target.id, priority, lang)
+    return { ok: true }
+  }
+
   private async queue(sectionId: string, priority: number, lang: string): Promise<void> {
     const section = this.d.acd.section(sectionId)
     if (!section) throw new Error(`flow sent the caller to unknown section ${sectionId}`)
     this.section = section
     this.phase = 'queue'
-    const { ahead } = await this.d.acd.join(this.callId, { section: section.id, priority, lang })
+    this.firstEnteredAt ??= this.d.clock.now()
+    const { ahead } = await this.d.acd.join(this.callId, { section: section.id, priority, lang, enteredAt: this.firstEnteredAt })
     if (this.phase !== 'queue') return
     this.wait = new QueueWait(this.d, this.callId, this.channelId, section, lang, this.gone.signal)
     // Music and announcements run beside the wait; the call's end stops them.
@@ -176,11 +215,9 @@ export class CallSession {
     this.otherLeg = legId
     const bridgeId = deriveId(this.callId, 'bridge')
     this.bridgeId = bridgeId
-    this.offs.push(
-      this.d.router.onChannel(legId, (e) => {
-        if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed' || e.type === 'ChannelHangupRequest') void this.hangupCaller()
-      }),
-    )
+    this.otherLegOff = this.d.router.onChannel(legId, (e) => {
+      if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed' || e.type === 'ChannelHangupRequest') void this.hangupCaller()
+    })
     await this.d.telephony.bridges.create({ bridgeId, type: 'mixing', name: `call-${this.callId.slice(0, 8)}` })
     await this.d.telephony.bridges.addChannel(bridgeId, [this.channelId, legId])
   }
@@ -188,6 +225,8 @@ export class CallSession {
   private async releaseLegs(): Promise<void> {
     const leg = this.otherLeg
     const bridge = this.bridgeId
+    this.otherLegOff?.()
+    this.otherLegOff = undefined
     this.otherLeg = undefined
     this.bridgeId = undefined
     if (leg) await this.d.telephony.channels.hangup(leg).catch(() => undefined)

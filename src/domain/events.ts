@@ -20,7 +20,7 @@ export type CallEvent =
   | (Base & { type: 'agent.no_answer'; section: string; agentId: string; cause?: number })
   | (Base & { type: 'queue.connected'; section: string; agentId: string; waitMs: number })
   | (Base & { type: 'queue.abandoned'; section: string; waitMs: number; position: number })
-  | (Base & { type: 'call.transferred'; target: string; kind: 'section' | 'external' })
+  | (Base & { type: 'call.transferred'; target: string; kind: 'section' | 'external'; by?: string })
   | (Base & { type: 'call.ended'; cause?: number; reason: string; durationMs: number })
 
 export type CallEventType = CallEvent['type']

@@ -1,0 +1,50 @@
+/**
+ * Blind transfer: an operator sends the caller to a section; the caller joins it with the
+ * entry time of its first queue, so it is ahead of callers who came later, and the operator
+ * is freed.
+ */
+import t from 'tap'
+import { waitUntil } from '../helpers/async.js'
+import { heard, startHarness } from './harness.js'
+
+t.test('operator transfers a caller to pensions: the caller keeps its place, the operator is freed', async (t) => {
+  const h = await startHarness()
+  t.teardown(() => h.close())
+  const sim = h.engine.sim!
+  const acd = h.engine.app.acd
+  // No pensions agent free for now; op101 also serves pensions, keep it out of the way.
+  for (const id of ['op101', 'op201', 'op202']) t.ok(await acd.pause(id, 'meeting'), `${id} paused`)
+
+  const a = sim.placeCall({ from: '+393331110001', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '0' }] })
+  const aConnected = await h.waitEvent(a.channelId, 'queue.connected')
+  const aEntered = await h.waitEvent(a.channelId, 'queue.entered')
+  t.equal(aConnected.section, 'operators')
+
+  const b = sim.placeCall({ from: '+393331110002', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '1' }, heard('pensions_menu'), { dtmf: '2' }] })
+  await h.waitEvent(b.channelId, 'queue.entered', (e) => e.section === 'pensions')
+
+  const session = h.engine.app.registry.get(a.channelId)!
+  t.same(await session.transferToSection('nowhere'), { ok: false, code: 'NOT_FOUND', message: 'unknown section nowhere' })
+  t.same(await session.transferToSection('pensions', { by: 'op-test' }), { ok: true })
+
+  const entry = await acd.entry(a.channelId)
+  t.equal(entry?.section, 'pensions')
+  const aFinished = await h.waitEvent(a.channelId, 'ivr.finished')
+  t.ok(entry && entry.enteredAt >= aFinished.at && entry.enteredAt <= aEntered.at, 'entry time of the first queue kept (between the end of the menu and the operators queue entry)')
+  t.equal(await acd.ahead(a.channelId), 0, 'the transferred caller is first')
+  t.equal(await acd.ahead(b.channelId), 1, 'the later caller is behind it')
+  const transferred = (await h.eventsOf(a.channelId)).find((e) => e.type === 'call.transferred')
+  t.match(transferred, { target: 'pensions', kind: 'section', by: 'op-test' })
+  const operator = await h.store.agents.get(aConnected.agentId)
+  t.match(operator?.state, /^(wrap_up|ready)$/, 'the operator is free of the call')
+  await waitUntil(() => sim.stats().bridges === 0, 10_000, 'the operator bridge is gone')
+
+  t.ok(await acd.setReady('op201'))
+  const second = await h.waitEvent(a.channelId, 'queue.connected', (e) => e.section === 'pensions', 30_000)
+  t.equal(second.agentId, 'op201', 'the first free pensions agent takes the transferred caller first')
+  t.equal(second.waitMs >= aConnected.waitMs, true, 'wait counted from the first entry')
+  t.notOk((await h.eventsOf(b.channelId)).some((e) => e.type === 'queue.connected'), 'the later caller still waits')
+  a.hangup()
+  b.hangup()
+  await Promise.all([a.done, b.done])
+})
