@@ -163,10 +163,13 @@ export class AriEventSocket implements EventStream {
     this.openedAt = this.o.clock.now()
     const reconnect = this.everOpened
     this.everOpened = true
+    // Resync on every open, the first included: after a reconnect it recovers what this engine
+    // missed; on the first open it finds the calls a previous incarnation left in the
+    // application (crash, restart, standby taking over). Buffer from now on: no frame of this
+    // socket can arrive before 'open' returns.
+    void this.delivery.resync()
     if (reconnect) {
       this.counters.reconnects++
-      // Buffer from now on: no frame of this socket can arrive before 'open' returns.
-      void this.delivery.resync()
       this.o.logger.warn({ app: this.o.app, reconnects: this.counters.reconnects }, 'ARI events socket reconnected; resyncing')
     } else {
       this.o.logger.info({ app: this.o.app }, 'ARI events socket open')
