@@ -51,10 +51,46 @@ export interface CallerHistory {
   lastServed(caller: string, now: number, withinMs: number): Promise<{ agentId: string; at: number } | undefined>
 }
 
+/**
+ * What an engine needs to resume a call it did not see end (crash, restart, a standby taking
+ * over): written as the call moves on, deleted when it ends. Opaque JSON for the stores.
+ */
+export interface CallRecord {
+  callId: string
+  channelId: string
+  /** The Asterisk server (ARI application owner) the channel lives on. */
+  serverId: string
+  phase: 'ivr' | 'queue' | 'connected' | 'transfer'
+  startedAt: number
+  entry?: string
+  callerNumber?: string
+  lang?: string
+  /** The flow's persisted XState snapshot (deadlines are in its context) and its prompt counter. */
+  flow?: { id: string; version: string; snapshot: unknown; promptSeq: number }
+  /** What the flow produced (the agent sees it), once it finished. */
+  flowOutput?: unknown
+  section?: string
+  agentId?: string
+  otherLeg?: string
+  bridgeId?: string
+  firstEnteredAt?: number
+  offers: number
+  updatedAt: number
+}
+
+export interface CallStore {
+  put(r: CallRecord): Promise<void>
+  get(callId: string): Promise<CallRecord | undefined>
+  delete(callId: string): Promise<void>
+  /** The records of one server's calls. */
+  list(serverId: string): Promise<CallRecord[]>
+}
+
 export interface Store {
   queues: QueueStore
   agents: AgentStore
   events: EventLog
   history: CallerHistory
+  calls: CallStore
   close(): Promise<void>
 }

@@ -112,4 +112,22 @@ export function storeContract(t: Test, makeStore: () => Promise<Store>): void {
     t.equal(await s.history.lastServed('+393331234567', 2600, 500), undefined, 'too long ago')
     t.equal(await s.history.lastServed('+390000000000', 2100, 500), undefined)
   })
+
+  t.test('call records: put replaces, list per server, delete, copies returned', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    const rec = { callId: 'c1', channelId: 'c1', serverId: 'ast1', phase: 'ivr' as const, startedAt: 1, offers: 0, updatedAt: 1, flow: { id: 'national', version: 'v1', snapshot: { value: { main: 'waiting' }, context: { deadlineAt: 5 } }, promptSeq: 3 } }
+    await s.calls.put(rec)
+    await s.calls.put({ ...rec, callId: 'c2', channelId: 'c2', serverId: 'ast2' })
+    await s.calls.put({ ...rec, phase: 'queue', section: 'pensions', updatedAt: 2 })
+    const got = await s.calls.get('c1')
+    t.match(got, { phase: 'queue', section: 'pensions', flow: { promptSeq: 3, snapshot: { context: { deadlineAt: 5 } } } })
+    got!.flow!.promptSeq = 99
+    t.equal((await s.calls.get('c1'))?.flow?.promptSeq, 3, 'a copy')
+    t.same((await s.calls.list('ast1')).map((r) => r.callId), ['c1'])
+    await s.calls.delete('c1')
+    t.equal(await s.calls.get('c1'), undefined)
+    t.same(await s.calls.list('ast1'), [])
+    await s.calls.delete('nope')
+  })
 }

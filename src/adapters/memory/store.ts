@@ -5,7 +5,7 @@
  */
 import { compareEntries, type AgentRecord, type AgentState, type QueueEntry } from '../../domain/acd.js'
 import type { CallEvent } from '../../domain/events.js'
-import type { AgentStore, CallerHistory, EventLog, QueueStore, Store } from '../../domain/store.js'
+import type { AgentStore, CallerHistory, CallRecord, CallStore, EventLog, QueueStore, Store } from '../../domain/store.js'
 
 class MemoryQueues implements QueueStore {
   private readonly entries = new Map<string, QueueEntry>()
@@ -131,12 +131,31 @@ class MemoryHistory implements CallerHistory {
   }
 }
 
+class MemoryCalls implements CallStore {
+  private readonly records = new Map<string, CallRecord>()
+
+  async put(r: CallRecord): Promise<void> {
+    this.records.set(r.callId, structuredClone(r))
+  }
+  async get(callId: string): Promise<CallRecord | undefined> {
+    const r = this.records.get(callId)
+    return r && structuredClone(r)
+  }
+  async delete(callId: string): Promise<void> {
+    this.records.delete(callId)
+  }
+  async list(serverId: string): Promise<CallRecord[]> {
+    return [...this.records.values()].filter((r) => r.serverId === serverId).map((r) => structuredClone(r))
+  }
+}
+
 export function createMemoryStore(): Store {
   return {
     queues: new MemoryQueues(),
     agents: new MemoryAgents(),
     events: new MemoryEventLog(),
     history: new MemoryHistory(),
+    calls: new MemoryCalls(),
     close: async () => {},
   }
 }
