@@ -1,0 +1,25 @@
+--[[
+  mark-offered: marks a waiting entry offered to an agent (QueueStore.markOffered).
+
+  KEYS[1]  entry hash         {P}:e:<callId>
+  KEYS[2]  replay guard       {P}:op:<opId>
+
+  ARGV[1]  guard TTL in ms ('0' = no guard)
+  ARGV[2]  the agent id, JSON-encoded
+
+  Returns: 1 if the entry was waiting and is now offered, 0 otherwise (absent or not waiting).
+]]
+local ttl = tonumber(ARGV[1])
+if ttl > 0 then
+  local done = redis.call('GET', KEYS[2])
+  if done then return cjson.decode(done) end
+end
+
+local reply = 0
+if redis.call('HGET', KEYS[1], 'status') == '"waiting"' then
+  redis.call('HSET', KEYS[1], 'status', '"offered"', 'offeredTo', ARGV[2])
+  reply = 1
+end
+
+if ttl > 0 then redis.call('SET', KEYS[2], cjson.encode(reply), 'PX', ttl) end
+return reply
