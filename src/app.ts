@@ -32,6 +32,8 @@ export interface AppDeps {
   /** Agents from config start logged in and ready (until agents log in through the API). */
   loginAgents: boolean
   engineId?: string
+  /** The Asterisk server this engine drives: call records are kept per server for recovery. */
+  serverId?: string
   /** Dial string for external transfers; {number} is replaced. */
   externalDialString?: string
   externalTimeoutSec?: number
@@ -63,6 +65,7 @@ export interface App {
 
 export function createApp(d: AppDeps): App {
   const engineId = d.engineId ?? newId()
+  const serverId = d.serverId ?? 'asterisk'
   const app = d.config.ari.app
   const totals: Partial<Record<CallEventType, number>> = {}
   const flowOutcomes: Record<string, number> = {}
@@ -94,7 +97,19 @@ export function createApp(d: AppDeps): App {
     app,
     externalEndpoint: (n) => dialString.replace('{number}', n),
     externalTimeoutSec: d.externalTimeoutSec ?? 30,
+    calls: d.store.calls,
+    serverId,
     startFlow: (p) => {
+      if (p.restore) {
+        const flow = d.flows.get(p.restore.id, p.restore.version)
+        if (flow) {
+          log.info({ flowId: flow.id, version: flow.version }, 'flow resumed')
+          return runFlow({ telephony: d.telephony, router, clock: d.clock, log, backOffice: d.backOffice }, flow, p)
+        }
+        // That version is gone (the file changed and the engine restarted): start the current one over.
+        log.warn({ flowId: p.restore.id, version: p.restore.version }, 'flow version of a resumed call is no longer loaded; starting the current version')
+        p = { ...p, restore: undefined }
+      }
       const flowId = flowIdForEntry(d.config, p.entry)
       const flow = d.flows.current(flowId)
       if (!flow) throw new AppError('NOT_FOUND', `no flow '${flowId}' loaded for entry '${p.entry ?? ''}'`)
@@ -102,7 +117,7 @@ export function createApp(d: AppDeps): App {
       return runFlow({ telephony: d.telephony, router, clock: d.clock, log, backOffice: d.backOffice }, flow, p)
     },
   })
-  const registry = new SessionRegistry(sessionDeps, { log: d.log, router, app })
+  const registry = new SessionRegistry(sessionDeps, { log: d.log, router, app, calls: d.store.calls, serverId })
   ref.registry = registry
 
   const offResync = d.telephony.events.onResync(async () => {

@@ -15,6 +15,7 @@ import { RealClock, type Clock } from '../domain/clock.js'
 import { AppError } from '../domain/errors.js'
 import type { Logger } from '../domain/log.js'
 import type { Store } from '../domain/store.js'
+import type { Telephony } from '../domain/telephony.js'
 import { createHttpBackOffice, FlowRegistry, readCatalogue } from '../ivr/index.js'
 import { catalogueDurations } from '../prompts/durations.js'
 import { startSimulator } from '../sim/index.js'
@@ -34,6 +35,10 @@ export interface BootOptions {
   loginAgents?: boolean
   /** Watch the flows directory and hot-reload (default true). */
   watchFlows?: boolean
+  /** Wraps the ARI telephony adapter (tests simulating a crash freeze it). */
+  wrapTelephony?: (t: Telephony) => Telephony
+  /** A stable id for this engine (default: a new one per run). */
+  engineId?: string
 }
 
 export interface Engine {
@@ -84,10 +89,14 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
   const loaded = o.watchFlows === false ? await flows.load() : await flows.start()
   if (loaded.loaded.length === 0) throw new AppError('CONFIG_INVALID', `no valid flow in ${config.paths.flows}`)
 
-  const telephony = createAriTelephony({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, logger: log, clock })
+  const ari = createAriTelephony({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, logger: log, clock })
+  const telephony = o.wrapTelephony ? o.wrapTelephony(ari) : ari
   const app = createApp({
     config,
     telephony,
+    engineId: o.engineId,
+    // Call records are kept per Asterisk server: a restarted engine or a standby finds them.
+    serverId: `${config.ari.app}@${ariUrl}`,
     store: o.store ?? createMemoryStore(),
     clock,
     log,

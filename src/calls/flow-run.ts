@@ -16,10 +16,22 @@ export interface FlowRun {
   readonly done: Promise<FlowOutput>
 }
 
+/** A flow's persisted state: the XState snapshot (deadlines in its context) and the prompt counter. */
+export interface FlowState {
+  id: string
+  version: string
+  snapshot: unknown
+  promptSeq: number
+}
+
 export interface StartFlowParams {
   callId: string
   channelId: string
   callerNumber?: string
   /** Dialed number or flow id from the dialplan (Stasis args). */
   entry?: string
+  /** Resume from a persisted state instead of starting (same flow version). */
+  restore?: FlowState
+  /** Called after every transition with the state to persist. */
+  onChange?(state: FlowState): void
 }

@@ -11,7 +11,7 @@ import type { Telephony } from '../domain/telephony.js'
 import { createFlowMachine, type BackOfficeCall, type CompiledFlow, type FlowEvent, type FlowOutput, type PlayPromptsInput } from '../ivr/index.js'
 import type { BackOfficeInput, BackOfficeOutput } from '../ivr/types.js'
 import type { FlowRun, StartFlowParams } from './flow-run.js'
-import { playToChannel } from './playback.js'
+import { awaitPlayback, playToChannel } from './playback.js'
 import type { EventRouter } from './router.js'
 
 export interface IvrRunnerDeps {
@@ -23,11 +23,18 @@ export interface IvrRunnerDeps {
 }
 
 export function runFlow(d: IvrRunnerDeps, flow: CompiledFlow, p: StartFlowParams): FlowRun {
-  let seq = 0
+  let seq = p.restore?.promptSeq ?? 0
+  // While a persisted snapshot is restored, XState restarts the prompt actor of the state the
+  // call was in: that prompt was already started (its id is the persisted counter), so wait
+  // for it instead of playing it again.
+  let restoring = p.restore !== undefined
   const playPrompts = fromCallback<FlowEvent, PlayPromptsInput>(({ input, sendBack }) => {
     const abort = new AbortController()
-    const playbackId = deriveId(p.callId, flow.version, 'prompt', ++seq)
-    void playToChannel(d, p.channelId, input.items, input.lang, playbackId, abort.signal).then((r) => {
+    const resumed = restoring
+    restoring = false
+    const playbackId = deriveId(p.callId, flow.version, 'prompt', resumed ? seq : ++seq)
+    const played = resumed ? awaitPlayback(d, playbackId, abort.signal) : playToChannel(d, p.channelId, input.items, input.lang, playbackId, abort.signal)
+    void played.then((r) => {
       if (r === 'failed') d.log.warn({ playbackId, items: input.items.length }, 'prompt failed to play; flow goes on')
       if (r !== 'stopped') sendBack({ type: 'PROMPTS.DONE' })
     })
@@ -35,11 +42,13 @@ export function runFlow(d: IvrRunnerDeps, flow: CompiledFlow, p: StartFlowParams
   })
   const backOffice = fromPromise<BackOfficeOutput, BackOfficeInput>(({ input, signal }) => d.backOffice(input, signal))
   const machine = createFlowMachine(flow, { clock: d.clock }).provide({ actors: { playPrompts, backOffice } })
-  const actor = createActor(machine, { input: { callId: p.callId, callerNumber: p.callerNumber } })
+  const input = { callId: p.callId, callerNumber: p.callerNumber }
+  const actor = p.restore ? createActor(machine, { input, snapshot: p.restore.snapshot as never }) : createActor(machine, { input })
   const done = new Promise<FlowOutput>((resolve, reject) => {
     actor.subscribe({
       next: (snap) => {
         if (snap.status === 'done') resolve(snap.output as FlowOutput)
+        else if (p.onChange) p.onChange({ id: flow.id, version: flow.version, snapshot: actor.getPersistedSnapshot(), promptSeq: seq })
       },
       error: (err) => reject(err),
     })
@@ -47,6 +56,7 @@ export function runFlow(d: IvrRunnerDeps, flow: CompiledFlow, p: StartFlowParams
   // A flow stopped early (caller hung up) never resolves; nobody waits on it then.
   done.catch(() => undefined)
   actor.start()
+  restoring = false
   return {
     flowId: flow.id,
     version: flow.version,

@@ -4,6 +4,7 @@
  * an abort stops the playback (DELETE /playbacks/{id}); a failed request or a missing sound
  * resolves 'failed' rather than throwing, so a bad prompt never blocks a caller.
  */
+import { isNotFound } from '../domain/errors.js'
 import type { Logger } from '../domain/log.js'
 import { mediaUri, type MediaItem } from '../domain/media.js'
 import type { Telephony } from '../domain/telephony.js'
@@ -54,6 +55,39 @@ export function playToChannel(
         t.log.warn({ err, playbackId }, 'play request failed')
         finish('failed')
       },
+    )
+  })
+}
+
+/**
+ * Waits for a playback started earlier (by this engine before a restart): resolves when it
+ * finishes, at once 'done' when Asterisk no longer has it. Never starts anything, so a resumed
+ * call never hears a prompt twice.
+ */
+export function awaitPlayback(t: PlayTarget, playbackId: string, signal?: AbortSignal): Promise<PlayResult> {
+  if (signal?.aborted) return Promise.resolve('stopped')
+  return new Promise<PlayResult>((resolve) => {
+    let settled = false
+    const finish = (r: PlayResult) => {
+      if (settled) return
+      settled = true
+      off()
+      signal?.removeEventListener('abort', onAbort)
+      resolve(r)
+    }
+    const off = t.router.onPlayback(playbackId, (e) => {
+      if (e.type === 'PlaybackFinished') finish(e.playback.state === 'failed' ? 'failed' : 'done')
+    })
+    const onAbort = () => {
+      finish('stopped')
+      t.telephony.playbacks.stop(playbackId).catch(() => undefined)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    t.telephony.playbacks.get(playbackId).then(
+      (pb) => {
+        if (pb.state === 'failed' || pb.state === 'done') finish(pb.state === 'failed' ? 'failed' : 'done')
+      },
+      (err) => finish(isNotFound(err) ? 'done' : 'failed'),
     )
   })
 }

@@ -7,6 +7,7 @@
 import type { AgentConnector, ConnectRequest, ConnectResult } from '../acd/service.js'
 import type { Channel, StasisStartEvent } from '../domain/ari-models.js'
 import type { Logger } from '../domain/log.js'
+import type { CallRecord, CallStore } from '../domain/store.js'
 import { CallSession, type Phase, type SessionDeps } from './session.js'
 
 export interface RegistryCounters {
@@ -23,7 +24,7 @@ export class SessionRegistry implements AgentConnector {
 
   constructor(
     private readonly deps: (log: Logger) => SessionDeps,
-    private readonly d: { log: Logger; app: string; router: { onStasisStart(h: (e: StasisStartEvent) => void): () => void } },
+    private readonly d: { log: Logger; app: string; router: { onStasisStart(h: (e: StasisStartEvent) => void): () => void }; calls?: CallStore; serverId?: string },
   ) {
     this.offStart = d.router.onStasisStart((e) => this.onStasisStart(e))
   }
@@ -73,10 +74,37 @@ export class SessionRegistry implements AgentConnector {
   async resync(channels: Channel[]): Promise<void> {
     const live = new Map(channels.map((c) => [c.id, c]))
     for (const s of this.sessions.values()) if (!live.has(s.channelId)) s.callerGone('channel vanished while disconnected')
+    const calls = this.d.calls
     for (const c of channels) {
       if (this.sessions.has(c.id)) continue
       const args = stasisArgs(c, this.d.app)
-      if (args?.[0] === 'inbound') this.startSession(c, args[1], 'adopted after reconnect')
+      if (args?.[0] !== 'inbound') continue
+      const rec = await calls?.get(c.id).catch((err: unknown) => {
+        this.d.log.error({ err, callId: c.id }, 'could not read the call record; starting the call afresh')
+        return undefined
+      })
+      if (this.sessions.has(c.id)) continue
+      if (rec) this.startSession(c, args[1], 'resumed from its record', rec)
+      else this.startSession(c, args[1], 'adopted after reconnect')
+    }
+    if (!calls) return
+    // Calls whose caller hung up while no engine was watching: close their books.
+    const records = await calls.list(this.d.serverId ?? 'asterisk').catch(() => [])
+    for (const rec of records) if (!live.has(rec.channelId) && !this.sessions.has(rec.callId)) await this.closeOrphan(rec)
+  }
+
+  /** Ends the books of a call that ended while no engine watched it: queue place, agent, other leg. */
+  private async closeOrphan(rec: CallRecord): Promise<void> {
+    const d = this.deps(this.d.log.child({ callId: rec.callId }))
+    try {
+      if (rec.phase === 'queue') await d.acd.leave(rec.callId, 'abandoned')
+      if (rec.otherLeg) await d.telephony.channels.hangup(rec.otherLeg).catch(() => undefined)
+      if (rec.bridgeId) await d.telephony.bridges.destroy(rec.bridgeId).catch(() => undefined)
+      if (rec.phase === 'connected' && rec.agentId && rec.section) await d.acd.agentCallEnded(rec.agentId, rec.section)
+      d.emit({ type: 'call.ended', callId: rec.callId, reason: 'caller gone while no engine was watching', durationMs: d.clock.now() - rec.startedAt })
+      await d.calls?.delete(rec.callId)
+    } catch (err) {
+      this.d.log.error({ err, callId: rec.callId }, 'could not close the books of a call that ended while the engine was down')
     }
   }
 
@@ -87,14 +115,14 @@ export class SessionRegistry implements AgentConnector {
     this.d.log.warn({ args: e.args, channel: e.channel.name }, 'channel entered the application with unknown arguments; ignored')
   }
 
-  private startSession(channel: Channel, entry: string | undefined, why: string): void {
+  private startSession(channel: Channel, entry: string | undefined, why: string, rec?: CallRecord): void {
     if (!this.accepting || this.sessions.has(channel.id)) return
     const log = this.d.log.child({ callId: channel.id })
     const session = new CallSession(this.deps(log), channel, entry)
     this.sessions.set(channel.id, session)
     this.counters.started++
     log.info({ why, caller: channel.caller.number, entry }, 'call started')
-    const p = session.run().finally(() => {
+    const p = (rec ? session.resume(rec) : session.run()).finally(() => {
       this.sessions.delete(channel.id)
       this.running.delete(p)
       this.counters.ended++

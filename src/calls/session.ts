@@ -12,6 +12,7 @@ import { isNotFound } from '../domain/errors.js'
 import { deriveId } from '../domain/ids.js'
 import { prompt } from '../domain/media.js'
 import { dialLeg, type LegDeps } from './dial-leg.js'
+import type { CallRecord, CallStore } from '../domain/store.js'
 import type { FlowOutput, FlowRun, StartFlowParams } from './flow-run.js'
 import { playToChannel } from './playback.js'
 import { QueueWait, type QueueWaitDeps } from './queue-wait.js'
@@ -27,6 +28,9 @@ export interface SessionDeps extends QueueWaitDeps, LegDeps {
   /** Dial string for an external number, e.g. PJSIP/{number}@trunk. */
   externalEndpoint(number: string): string
   externalTimeoutSec: number
+  /** Where the call's record is kept so that another run of the engine can resume it. */
+  calls?: CallStore
+  serverId?: string
 }
 
 export class CallSession {
@@ -51,6 +55,9 @@ export class CallSession {
   private firstEnteredAt: number | undefined
   private offers = 0
   private readonly offs: Array<() => void> = []
+  private record: CallRecord | undefined
+  private writing: Promise<void> | undefined
+  private dirty = false
 
   constructor(
     private readonly d: SessionDeps,
@@ -69,33 +76,143 @@ export class CallSession {
   }
 
   /** Runs the call to its end. Never throws. */
-  async run(): Promise<void> {
-    const log = this.d.log
+  run(): Promise<void> {
     this.d.emit({ type: 'call.started', callId: this.callId, direction: 'inbound', callerNumber: this.channel.caller.number })
-    try {
+    return this.guarded(async () => {
       await this.d.telephony.channels.answer(this.channelId)
       this.phase = 'ivr'
-      this.flow = this.d.startFlow({ callId: this.callId, channelId: this.channelId, callerNumber: this.channel.caller.number, entry: this.entry })
-      const out = await Promise.race([this.flow.done, this.finished.then(() => undefined)])
-      if (!out || this.isGone) return
-      this.flowOutput = out
-      const o = out.outcome
-      this.d.emit({ type: 'ivr.finished', callId: this.callId, flowId: this.flow.flowId, flowVersion: this.flow.version, outcome: o.kind, node: o.node, trail: out.trail.map((s) => s.node) })
-      if (o.kind === 'queue') await this.queue(o.section, o.priority ?? 0, out.lang)
-      else if (o.kind === 'operator') await this.queue(this.d.acd.operatorSection().id, 0, out.lang)
-      else if (o.kind === 'transfer') await this.transferOut(o.number, out.lang)
-      else await this.hangupCaller()
+      this.persist({ phase: 'ivr' })
+      this.flow = this.d.startFlow({ ...this.flowParams() })
+      await this.afterFlow()
+    })
+  }
+
+  /**
+   * Takes over a call a previous run of the engine left in the application (crash, restart,
+   * standby): the flow resumes at the same node with its deadlines, a waiting caller keeps its
+   * queue entry, a connected call stays bridged. Nothing already played or dialed is redone.
+   */
+  resume(rec: CallRecord): Promise<void> {
+    this.record = { ...rec }
+    this.offers = rec.offers
+    this.firstEnteredAt = rec.firstEnteredAt
+    this.flowOutput = rec.flowOutput as FlowOutput | undefined
+    this.d.log.info({ phase: rec.phase }, 'resuming call')
+    return this.guarded(async () => {
+      if (rec.phase === 'ivr' && rec.flow) {
+        this.phase = 'ivr'
+        this.flow = this.d.startFlow({ ...this.flowParams(), restore: rec.flow })
+        return this.afterFlow()
+      }
+      const lang = this.flowOutput?.lang ?? rec.lang ?? 'it'
+      if (rec.phase === 'queue' && rec.section) {
+        const entry = await this.d.acd.entry(this.callId)
+        this.firstEnteredAt ??= entry?.enteredAt
+        await this.queue(rec.section, entry?.priority ?? 0, lang, { resumed: entry !== undefined })
+        return void (await this.finished)
+      }
+      if ((rec.phase === 'connected' || rec.phase === 'transfer') && rec.otherLeg) {
+        const leg = await this.d.telephony.channels.get(rec.otherLeg).catch(() => undefined)
+        if (leg && leg.state === 'Up') {
+          this.agentId = rec.agentId
+          this.section = rec.section ? this.d.acd.section(rec.section) : undefined
+          this.watchOtherLeg(rec.otherLeg)
+          this.bridgeId = rec.bridgeId
+          this.phase = 'connected'
+          this.persist({ phase: 'connected' })
+          return void (await this.finished)
+        }
+        // The other side went while nobody watched: end the call as if it had hung up now.
+        if (rec.agentId && rec.section) await this.d.acd.agentCallEnded(rec.agentId, rec.section)
+        if (leg) await this.d.telephony.channels.hangup(rec.otherLeg).catch(() => undefined)
+        return this.hangupCaller()
+      }
+      // A record with nothing to resume from: the caller gets an operator rather than silence.
+      await this.queue(this.d.acd.operatorSection().id, 0, lang)
       await this.finished
+    })
+  }
+
+  private flowParams(): StartFlowParams {
+    return {
+      callId: this.callId,
+      channelId: this.channelId,
+      callerNumber: this.channel.caller.number,
+      entry: this.entry,
+      onChange: (flow) => this.persist({ flow }),
+    }
+  }
+
+  private async afterFlow(): Promise<void> {
+    const flow = this.flow!
+    const out = await Promise.race([flow.done, this.finished.then(() => undefined)])
+    if (!out || this.isGone) return
+    this.flowOutput = out
+    this.persist({ flowOutput: out, flow: undefined, lang: out.lang })
+    const o = out.outcome
+    this.d.emit({ type: 'ivr.finished', callId: this.callId, flowId: flow.flowId, flowVersion: flow.version, outcome: o.kind, node: o.node, trail: out.trail.map((s) => s.node) })
+    if (o.kind === 'queue') await this.queue(o.section, o.priority ?? 0, out.lang)
+    else if (o.kind === 'operator') await this.queue(this.d.acd.operatorSection().id, 0, out.lang)
+    else if (o.kind === 'transfer') await this.transferOut(o.number, out.lang)
+    else await this.hangupCaller()
+    await this.finished
+  }
+
+  private async guarded(body: () => Promise<void>): Promise<void> {
+    try {
+      await body()
     } catch (err) {
       if (isNotFound(err)) this.callerGone('channel not found')
       if (!this.isGone) {
-        log.error({ err }, 'call failed; apologising and hanging up')
+        this.d.log.error({ err }, 'call failed; apologising and hanging up')
         await playToChannel(this.d, this.channelId, [prompt('technical_error')], this.flowOutput?.lang ?? 'it', deriveId(this.callId, 'error'), this.gone.signal)
         await this.hangupCaller()
       }
     } finally {
       await this.end()
     }
+  }
+
+  /**
+   * Writes the call's record (merged with `patch`) to the store, in order and coalesced: one
+   * write in flight at most, the latest state written next. A failing store is logged and the
+   * call goes on.
+   */
+  private persist(patch: Partial<CallRecord>): void {
+    const calls = this.d.calls
+    if (!calls || this.phase === 'ending' || this.phase === 'ended') return
+    this.record = {
+      ...(this.record ?? {
+        callId: this.callId,
+        channelId: this.channelId,
+        serverId: this.d.serverId ?? 'asterisk',
+        phase: 'ivr',
+        startedAt: this.startedAt,
+        entry: this.entry,
+        callerNumber: this.channel.caller.number,
+        offers: 0,
+        updatedAt: 0,
+      }),
+      ...patch,
+      offers: this.offers,
+      updatedAt: this.d.clock.now(),
+    }
+    this.dirty = true
+    if (this.writing) return
+    const loop = async () => {
+      while (this.dirty && this.record) {
+        this.dirty = false
+        await calls.put(this.record).catch((err: unknown) => this.d.log.error({ err }, 'could not save the call record; the call goes on'))
+      }
+      this.writing = undefined
+    }
+    this.writing = loop()
+  }
+
+  private async forget(): Promise<void> {
+    this.dirty = false
+    await this.writing
+    if (this.record && this.d.calls) await this.d.calls.delete(this.callId).catch((err: unknown) => this.d.log.error({ err }, 'could not delete the call record'))
   }
 
   /** The caller's channel left (hung up, or taken away from the application). */
@@ -109,6 +226,7 @@ export class CallSession {
   async offer(req: ConnectRequest): Promise<ConnectResult> {
     if (this.isGone || this.phase !== 'queue') return { kind: 'caller_gone' }
     const legId = deriveId(this.callId, 'agent', req.agent.id, ++this.offers)
+    this.persist({})
     const leg = await dialLeg(this.d, {
       endpoint: req.agent.endpoint,
       channelId: legId,
@@ -138,6 +256,7 @@ export class CallSession {
     this.agentId = req.agent.id
     this.section = req.section
     this.phase = 'connected'
+    this.persist({ phase: 'connected', agentId: this.agentId, section: req.section.id, otherLeg: legId, bridgeId: this.bridgeId })
     return { kind: 'answered' }
   }
 
@@ -173,13 +292,15 @@ export class CallSession {
     return { ok: true }
   }
 
-  private async queue(sectionId: string, priority: number, lang: string): Promise<void> {
+  private async queue(sectionId: string, priority: number, lang: string, o: { resumed?: boolean } = {}): Promise<void> {
     const section = this.d.acd.section(sectionId)
     if (!section) throw new Error(`flow sent the caller to unknown section ${sectionId}`)
     this.section = section
     this.phase = 'queue'
     this.firstEnteredAt ??= this.d.clock.now()
-    const { ahead } = await this.d.acd.join(this.callId, { section: section.id, priority, lang, enteredAt: this.firstEnteredAt })
+    this.persist({ phase: 'queue', section: section.id, firstEnteredAt: this.firstEnteredAt, lang })
+    // A resumed caller's entry is still in the store, with its place: it is not joined again.
+    const ahead = o.resumed ? ((await this.d.acd.ahead(this.callId)) ?? 0) : (await this.d.acd.join(this.callId, { section: section.id, priority, lang, enteredAt: this.firstEnteredAt })).ahead
     if (this.phase !== 'queue') return
     this.wait = new QueueWait(this.d, this.callId, this.channelId, section, lang, this.gone.signal)
     // Music and announcements run beside the wait; the call's end stops them.
@@ -188,6 +309,7 @@ export class CallSession {
 
   private async transferOut(number: string, lang: string): Promise<void> {
     this.phase = 'transfer'
+    this.persist({ phase: 'transfer' })
     this.d.emit({ type: 'call.transferred', callId: this.callId, target: number, kind: 'external' })
     const legId = deriveId(this.callId, 'external', number)
     await this.d.telephony.channels.startMoh(this.channelId).catch(() => undefined)
@@ -204,7 +326,10 @@ export class CallSession {
     await this.d.telephony.channels.stopMoh(this.channelId).catch(() => undefined)
     if (leg.kind === 'answered') {
       await this.bridgeWith(leg.channelId)
-      if (!this.isGone) this.phase = 'connected'
+      if (!this.isGone) {
+        this.phase = 'connected'
+        this.persist({ phase: 'connected', otherLeg: leg.channelId, bridgeId: this.bridgeId, agentId: undefined })
+      }
       return
     }
     await playToChannel(this.d, this.channelId, [prompt('transfer_failed')], lang, deriveId(this.callId, 'transfer-failed'), this.gone.signal)
@@ -212,14 +337,19 @@ export class CallSession {
   }
 
   private async bridgeWith(legId: string): Promise<void> {
-    this.otherLeg = legId
     const bridgeId = deriveId(this.callId, 'bridge')
     this.bridgeId = bridgeId
+    this.watchOtherLeg(legId)
+    await this.d.telephony.bridges.create({ bridgeId, type: 'mixing', name: `call-${this.callId.slice(0, 8)}` })
+    await this.d.telephony.bridges.addChannel(bridgeId, [this.channelId, legId])
+  }
+
+  /** The other leg's hangup ends the call (unless it is released on purpose first). */
+  private watchOtherLeg(legId: string): void {
+    this.otherLeg = legId
     this.otherLegOff = this.d.router.onChannel(legId, (e) => {
       if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed' || e.type === 'ChannelHangupRequest') void this.hangupCaller()
     })
-    await this.d.telephony.bridges.create({ bridgeId, type: 'mixing', name: `call-${this.callId.slice(0, 8)}` })
-    await this.d.telephony.bridges.addChannel(bridgeId, [this.channelId, legId])
   }
 
   private async releaseLegs(): Promise<void> {
@@ -263,6 +393,7 @@ export class CallSession {
     if (was === 'queue') await this.d.acd.leave(this.callId, 'abandoned').catch((err) => this.d.log.error({ err }, 'leave queue failed'))
     await this.releaseLegs()
     if (was === 'connected' && this.agentId && this.section) await this.d.acd.agentCallEnded(this.agentId, this.section.id)
+    await this.forget()
     for (const off of this.offs) off()
     this.phase = 'ended'
     this.d.emit({ type: 'call.ended', callId: this.callId, reason: String(this.gone.signal.reason ?? 'ended'), durationMs: this.d.clock.now() - this.startedAt })

@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { bootEngine, type Engine } from '../../src/boot/engine.js'
 import { parseEngineConfig } from '../../src/config/engine.js'
-import { ScaledClock } from '../../src/domain/clock.js'
+import { ScaledClock, type Clock } from '../../src/domain/clock.js'
 import type { CallEvent, CallEventType } from '../../src/domain/events.js'
 import { createLogger } from '../../src/domain/log.js'
 import type { Store } from '../../src/domain/store.js'
 import { createMemoryStore } from '../../src/adapters/memory/store.js'
 import { officeMorning } from '../../src/demo/office-hours.js'
-import type { CallerStep, PhoneResolver } from '../../src/sim/types.js'
+import type { CallerStep, PhoneResolver, Simulator } from '../../src/sim/types.js'
+import type { Telephony } from '../../src/domain/telephony.js'
 import { waitUntil } from '../helpers/async.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -24,7 +25,7 @@ export interface Harness {
   engine: Engine
   store: Store
   dir: string
-  clock: ScaledClock
+  clock: Clock
   events(): Promise<CallEvent[]>
   eventsOf(callId: string): Promise<CallEvent[]>
   /** Waits (real time) for an event of this call matching type (and pred). */
@@ -32,16 +33,40 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function startHarness(o: { factor?: number; phones?: PhoneResolver } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  factor?: number
+  phones?: PhoneResolver
+  /** Drive this (already running) simulator over ARI instead of starting an embedded one. */
+  sim?: Simulator
+  store?: Store
+  clock?: Clock
+  wrapTelephony?: (t: Telephony) => Telephony
+  engineId?: string
+}
+
+export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'centralino-it-'))
   cpSync(path.join(ROOT, 'config'), path.join(dir, 'config'), { recursive: true })
   cpSync(path.join(ROOT, 'prompts/catalogue.yaml'), path.join(dir, 'prompts/catalogue.yaml'))
   const r = parseEngineConfig(undefined, 'defaults', {})
-  const config = { ...r.config, telephony: 'simulator' as const, simulator: { port: 0, speed: 1 } }
-  const clock = new ScaledClock(o.factor ?? 10, officeMorning(Date.now()))
-  const store = createMemoryStore()
+  const config = o.sim
+    ? { ...r.config, telephony: 'ari' as const, ari: { ...r.config.ari, url: o.sim.url } }
+    : { ...r.config, telephony: 'simulator' as const, simulator: { port: 0, speed: 1 } }
+  const clock = o.clock ?? new ScaledClock(o.factor ?? 10, officeMorning(Date.now()))
+  const store = o.store ?? createMemoryStore()
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
-  const engine = await bootEngine({ config, log, clock, store, cwd: dir, phones: o.phones ?? (() => ({ answerAfterMs: 1000 })) })
+  const engine = await bootEngine({
+    config,
+    log,
+    clock,
+    store,
+    cwd: dir,
+    phones: o.phones ?? (() => ({ answerAfterMs: 1000 })),
+    loginAgents: true,
+    wrapTelephony: o.wrapTelephony,
+    engineId: o.engineId,
+  })
+  if (o.sim) (engine as { sim?: Simulator }).sim = o.sim
   const events = () => store.events.read()
   const eventsOf = async (callId: string) => (await events()).filter((e) => e.callId === callId)
   return {

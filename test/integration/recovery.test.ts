@@ -1,0 +1,132 @@
+/**
+ * Calls survive the engine: engine A runs calls in a menu, in a queue and talking, then "dies"
+ * (its Telephony and Store freeze, its events socket closes: nothing it does reaches Asterisk
+ * or the store any more, as after kill -9). Engine B starts on the same Asterisk and store: on
+ * its first connection it finds the channels in the application and resumes them from their
+ * records — the flow at the same node with its deadline, the queue place unchanged, the bridge
+ * kept — without playing or dialing anything twice.
+ */
+import path from 'node:path'
+import t from 'tap'
+import { createMemoryStore } from '../../src/adapters/memory/store.js'
+import { ScaledClock } from '../../src/domain/clock.js'
+import type { Telephony } from '../../src/domain/telephony.js'
+import { officeMorning } from '../../src/demo/office-hours.js'
+import { readCatalogue } from '../../src/ivr/index.js'
+import { catalogueDurations } from '../../src/prompts/durations.js'
+import { startSimulator } from '../../src/sim/index.js'
+import { waitUntil } from '../helpers/async.js'
+import { KillableClock, freezable } from '../helpers/freeze.js'
+import { heard, startHarness } from './harness.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+
+t.test('kill -9 of the engine with calls in a menu, waiting and talking: a new engine resumes them all', async (t) => {
+  const clock = new ScaledClock(4, officeMorning(Date.now()))
+  const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
+  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones: () => ({ answerAfterMs: 800 }) })
+  t.teardown(() => sim.close())
+  const store = createMemoryStore()
+  const frozenStore = freezable(store)
+  let rawA: Telephony | undefined
+  let frozenTel: ReturnType<typeof freezable<Telephony>> | undefined
+  const clockA = new KillableClock(clock)
+  const a = await startHarness({
+    sim,
+    clock: clockA,
+    store: frozenStore.value,
+    engineId: 'engine-a',
+    wrapTelephony: (tel) => {
+      rawA = tel
+      frozenTel = freezable(tel)
+      return frozenTel.value
+    },
+  })
+  // Pensions has nobody free: the waiting caller stays waiting through the crash.
+  for (const id of ['op101', 'op201', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
+
+  const talking = sim.placeCall({ from: '+393331119001', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '0' }] })
+  const waiting = sim.placeCall({ from: '+393331119002', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '1' }, heard('pensions_menu'), { dtmf: '2' }] })
+  const connected = await a.waitEvent(talking.channelId, 'queue.connected')
+  await a.waitEvent(waiting.channelId, 'queue.entered')
+  const before = (await store.queues.get(waiting.channelId))!
+  const inMenu = sim.placeCall({ from: '+393331119003', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu')] })
+  await waitUntil(() => inMenu.heard.some((u) => u.endsWith('centralino/main_menu')), 20_000, 'third caller in the main menu')
+  await waitUntil(async () => (await store.calls.get(inMenu.channelId))?.flow !== undefined, 5_000, 'menu state saved')
+
+  // kill -9: engine A can no longer act; its socket goes away.
+  frozenStore.freeze()
+  frozenTel!.freeze()
+  clockA.kill()
+  await rawA!.stop()
+  await a.engine.flows.close() // the dead process's file watcher
+  const bridgesAtCrash = sim.stats().bridges
+  t.equal(bridgesAtCrash, 1, 'the talking call is bridged at the crash')
+
+  const b = await startHarness({ sim, clock, store, engineId: 'engine-b' })
+  t.teardown(() => b.close())
+  await waitUntil(() => b.engine.app.registry.size === 3 && b.engine.app.registry.all().every((s) => s.phase !== 'starting'), 10_000, 'engine B took the three calls')
+  const phases = b.engine.app.registry.all().map((s) => [s.callId, s.phase])
+  t.same(new Map(phases as Array<[string, string]>), new Map([[talking.channelId, 'connected'], [waiting.channelId, 'queue'], [inMenu.channelId, 'ivr']]))
+
+  // The caller in the menu goes on from the same node: 2 is income support.
+  await inMenu.sendDtmf('2')
+  const entered = await b.waitEvent(inMenu.channelId, 'queue.entered')
+  t.equal(entered.section, 'income_support', 'the flow resumed at the main menu')
+  t.equal(inMenu.heard.filter((u) => u.endsWith('centralino/main_menu')).length, 1, 'the main menu was not played again')
+  t.equal(inMenu.heard.filter((u) => u.endsWith('centralino/welcome')).length, 1, 'nor the welcome')
+
+  // The waiting caller kept its entry and place.
+  const after = await store.queues.get(waiting.channelId)
+  t.same({ section: after?.section, enteredAt: after?.enteredAt, seq: after?.seq }, { section: before.section, enteredAt: before.enteredAt, seq: before.seq })
+  t.ok(await b.engine.app.acd.setReady('op201'))
+  const served = await b.waitEvent(waiting.channelId, 'queue.connected', undefined, 30_000)
+  t.equal(served.agentId, 'op201')
+
+  // The talking call is still bridged; when the caller hangs up, B closes its books.
+  t.equal(talking.heard.length > 0, true)
+  talking.hangup()
+  await talking.done
+  await b.waitEvent(talking.channelId, 'call.ended')
+  const op = await store.agents.get(connected.agentId)
+  t.match(op?.state, /^(wrap_up|ready)$/, 'the operator was freed by engine B')
+  t.equal((await store.events.read()).filter((e) => e.type === 'call.started').length, 3, 'no call started twice')
+  t.equal(await store.calls.get(talking.channelId), undefined, 'the ended call left no record')
+
+  inMenu.hangup()
+  waiting.hangup()
+  await Promise.all([inMenu.done, waiting.done])
+  await waitUntil(async () => (await store.calls.list(`centralino@${sim.url}`)).length === 0, 10_000, 'every record removed')
+})
+
+t.test('a caller who hangs up while no engine runs: the next engine closes the books', async (t) => {
+  const clock = new ScaledClock(4, officeMorning(Date.now()))
+  const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
+  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')) })
+  t.teardown(() => sim.close())
+  const store = createMemoryStore()
+  const frozenStore = freezable(store)
+  let rawA: Telephony | undefined
+  let frozenTel: ReturnType<typeof freezable<Telephony>> | undefined
+  const clockA = new KillableClock(clock)
+  const a = await startHarness({ sim, clock: clockA, store: frozenStore.value, wrapTelephony: (tel) => ((rawA = tel), (frozenTel = freezable(tel)), frozenTel.value) })
+  for (const id of ['op101', 'op201', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
+  const waiting = sim.placeCall({ from: '+393331119004', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '1' }, heard('pensions_menu'), { dtmf: '2' }] })
+  await a.waitEvent(waiting.channelId, 'queue.entered')
+  frozenStore.freeze()
+  frozenTel!.freeze()
+  clockA.kill()
+  await rawA!.stop()
+  await a.engine.flows.close()
+  waiting.hangup()
+  await waiting.done
+
+  const b = await startHarness({ sim, clock, store })
+  t.teardown(() => b.close())
+  const ended = await b.waitEvent(waiting.channelId, 'call.ended')
+  t.match(ended.reason, /no engine/)
+  const abandoned = (await store.events.read()).find((e) => e.type === 'queue.abandoned' && e.callId === waiting.channelId)
+  t.ok(abandoned, 'counted as abandoned')
+  t.equal(await store.queues.get(waiting.channelId), undefined, 'its queue entry is gone')
+  t.equal(await store.calls.get(waiting.channelId), undefined, 'its record is gone')
+})
