@@ -43,6 +43,17 @@ const LogProps = {
   }),
 }
 const HttpProps = { port: Port('Port of the HTTP API and dashboard (env CENTRALINO_HTTP_PORT)') }
+const StoreProps = {
+  kind: Type.Union([Type.Literal('memory'), Type.Literal('redis')], {
+    description: "'memory' (this engine only, lost on exit) or 'redis' (queues and agents shared by every engine) (env CENTRALINO_STORE)",
+  }),
+  url: Type.String({ minLength: 1, description: 'Redis URL (redis://host:6379/0) or Unix socket path, for kind redis (env CENTRALINO_REDIS_URL)' }),
+  prefix: Type.String({
+    pattern: '^[^{}]+$',
+    expected: 'a non-empty prefix without braces',
+    description: 'Prefix and hash tag of every Redis key: engines sharing the national queues use the same one (env CENTRALINO_REDIS_PREFIX)',
+  }),
+}
 
 const strict = <T extends TProperties>(p: T) => Type.Object(p, { additionalProperties: false })
 const partial = <T extends TProperties>(p: T) => Type.Partial(strict(p), { additionalProperties: false })
@@ -65,6 +76,7 @@ export const EngineConfigSchema = strict({
   backOffice: strict(BackOfficeProps),
   log: strict(LogProps),
   http: strict(HttpProps),
+  store: strict(StoreProps),
 })
 
 /** What a config file may contain: every setting optional (defaults fill the rest). */
@@ -78,6 +90,7 @@ export const EngineFileSchema = partial({
   backOffice: partial(BackOfficeProps),
   log: partial(LogProps),
   http: partial(HttpProps),
+  store: partial(StoreProps),
 })
 
 export type EngineConfig = Static<typeof EngineConfigSchema>
@@ -101,6 +114,7 @@ export const ENGINE_DEFAULTS: EngineConfig = {
   },
   log: { level: 'info' },
   http: { port: 8080 },
+  store: { kind: 'memory', url: 'redis://127.0.0.1:6379', prefix: 'centralino' },
 }
 
 export interface EnvOverride {
@@ -122,6 +136,9 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'CENTRALINO_LOG_LEVEL', path: ['log', 'level'], kind: 'string', values: LOG_LEVELS },
   { name: 'CENTRALINO_HTTP_PORT', path: ['http', 'port'], kind: 'port' },
   { name: 'CENTRALINO_BACKOFFICE_URL', path: ['backOffice', 'baseUrl'], kind: 'string' },
+  { name: 'CENTRALINO_STORE', path: ['store', 'kind'], kind: 'string', values: ['memory', 'redis'] },
+  { name: 'CENTRALINO_REDIS_URL', path: ['store', 'url'], kind: 'string' },
+  { name: 'CENTRALINO_REDIS_PREFIX', path: ['store', 'prefix'], kind: 'string' },
 ]
 
 /** Names the config file; default config/centralino.yaml when it exists. */
