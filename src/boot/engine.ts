@@ -6,7 +6,6 @@
  */
 import path from 'node:path'
 import { createAriTelephony } from '../adapters/ari/index.js'
-import { createMemoryStore } from '../adapters/memory/store.js'
 import { createApp, type App } from '../app.js'
 import type { EngineConfig } from '../config/engine.js'
 import { readSections } from '../config/sections.js'
@@ -21,6 +20,7 @@ import { catalogueDurations } from '../prompts/durations.js'
 import { startSimulator } from '../sim/index.js'
 import type { PhoneResolver, Simulator } from '../sim/types.js'
 import { startEmbeddedBackOffice, type EmbeddedBackOffice } from './backoffice.js'
+import { openStore } from './store.js'
 
 export interface BootOptions {
   config: EngineConfig
@@ -65,6 +65,8 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
   if (errors.length > 0) throw new AppError('CONFIG_INVALID', `invalid configuration:\n${formatErrors(errors)}`, { errors })
   const catalogue = cat.catalogue!
   const sections = secs.config!
+  // The store configured (memory unless store.kind is redis), unless the caller brings one.
+  const store = o.store ?? (await openStore(config.store, log))
 
   let sim: Simulator | undefined
   let backOffice: EmbeddedBackOffice | undefined
@@ -97,7 +99,7 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
     engineId: o.engineId,
     // Call records are kept per Asterisk server: a restarted engine or a standby finds them.
     serverId: `${config.ari.app}@${ariUrl}`,
-    store: o.store ?? createMemoryStore(),
+    store,
     clock,
     log,
     flows,
@@ -119,6 +121,7 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
       await flows.close()
       await backOffice?.close()
       await sim?.close()
+      if (store !== o.store) await store.close()
     },
   }
 }
