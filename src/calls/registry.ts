@@ -59,11 +59,18 @@ export class SessionRegistry implements AgentConnector {
     await Promise.allSettled([...this.running])
   }
 
-  /** Ends every session now (engine stopping without handover). */
+  /**
+   * Stops every session now. The calls themselves go on in Asterisk: with call records (the
+   * store keeps them) they are handed over to the next engine on this Asterisk, which resumes
+   * them; without a store for records they are ended.
+   */
   async close(): Promise<void> {
     this.accepting = false
     this.offStart()
-    for (const s of this.sessions.values()) s.callerGone('engine stopping')
+    for (const s of this.sessions.values()) {
+      if (this.d.calls) s.detach()
+      else s.callerGone('engine stopping')
+    }
     await Promise.allSettled([...this.running])
   }
 

@@ -56,6 +56,7 @@ export class CallSession {
   private offers = 0
   private readonly offs: Array<() => void> = []
   private record: CallRecord | undefined
+  private detached = false
   private writing: Promise<void> | undefined
   private dirty = false
 
@@ -213,6 +214,16 @@ export class CallSession {
     this.dirty = false
     await this.writing
     if (this.record && this.d.calls) await this.d.calls.delete(this.callId).catch((err: unknown) => this.d.log.error({ err }, 'could not delete the call record'))
+  }
+
+  /**
+   * The engine stops without ending the call: local activity stops (flow, announcements,
+   * timers) but nothing changes in Asterisk or in the store, so the next engine on this
+   * Asterisk resumes the call from its record (queue place, bridge and flow kept).
+   */
+  detach(): void {
+    this.detached = true
+    this.callerGone('engine stopping: handed over')
   }
 
   /** The caller's channel left (hung up, or taken away from the application). */
@@ -390,6 +401,14 @@ export class CallSession {
     this.callerGone('call ended')
     this.flow?.stop()
     this.wait?.stop()
+    if (this.detached) {
+      // Handed over: the record stays as last written; the next engine takes it from there.
+      await this.writing
+      this.otherLegOff?.()
+      for (const off of this.offs) off()
+      this.phase = 'ended'
+      return
+    }
     if (was === 'queue') await this.d.acd.leave(this.callId, 'abandoned').catch((err) => this.d.log.error({ err }, 'leave queue failed'))
     await this.releaseLegs()
     if (was === 'connected' && this.agentId && this.section) await this.d.acd.agentCallEnded(this.agentId, this.section.id)

@@ -130,3 +130,28 @@ t.test('a caller who hangs up while no engine runs: the next engine closes the b
   t.equal(await store.queues.get(waiting.channelId), undefined, 'its queue entry is gone')
   t.equal(await store.calls.get(waiting.channelId), undefined, 'its record is gone')
 })
+
+t.test('graceful stop hands the calls over: the next engine resumes the waiting caller in its place', async (t) => {
+  const clock = new ScaledClock(4, officeMorning(Date.now()))
+  const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
+  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones: () => ({ answerAfterMs: 800 }) })
+  t.teardown(() => sim.close())
+  const store = createMemoryStore()
+  const a = await startHarness({ sim, clock, store })
+  for (const id of ['op101', 'op201', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
+  const waiting = sim.placeCall({ from: '+393331119005', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '1' }, heard('pensions_menu'), { dtmf: '2' }] })
+  await a.waitEvent(waiting.channelId, 'queue.entered')
+  const before = (await store.queues.get(waiting.channelId))!
+  await a.close()
+  t.equal(sim.channelCount(), 1, 'the caller is still on the line')
+  t.notOk((await store.events.read()).some((e) => e.callId === waiting.channelId && (e.type === 'call.ended' || e.type === 'queue.abandoned')), 'not counted as ended or abandoned')
+
+  const b = await startHarness({ sim, clock, store })
+  t.teardown(() => b.close())
+  await waitUntil(() => b.engine.app.registry.get(waiting.channelId)?.phase === 'queue', 10_000, 'resumed in the queue')
+  t.same(await store.queues.get(waiting.channelId), before, 'same entry, same place')
+  t.ok(await b.engine.app.acd.setReady('op202'))
+  t.equal((await b.waitEvent(waiting.channelId, 'queue.connected', undefined, 30_000)).agentId, 'op202')
+  waiting.hangup()
+  await waiting.done
+})
