@@ -86,11 +86,26 @@ export interface CallStore {
   list(serverId: string): Promise<CallRecord[]>
 }
 
+/**
+ * Leases: one owner at a time per name, for as long as it renews before the lease expires
+ * (the engine driving an Asterisk server; a standby takes over when the lease lapses).
+ */
+export interface LeaseStore {
+  /** Takes the lease if free or expired (or already ours, renewing it). */
+  acquire(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>
+  /** Extends the lease only if `owner` still holds it. */
+  renew(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>
+  /** Gives the lease up if `owner` holds it. */
+  release(name: string, owner: string): Promise<void>
+  holder(name: string, now: number): Promise<string | undefined>
+}
+
 export interface Store {
   queues: QueueStore
   agents: AgentStore
   events: EventLog
   history: CallerHistory
   calls: CallStore
+  leases: LeaseStore
   close(): Promise<void>
 }

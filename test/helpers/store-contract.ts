@@ -130,4 +130,22 @@ export function storeContract(t: Test, makeStore: () => Promise<Store>): void {
     t.same(await s.calls.list('ast1'), [])
     await s.calls.delete('nope')
   })
+
+  t.test('leases: one holder at a time, taken over only once expired', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    t.equal(await s.leases.acquire('ast1', 'engine-a', 1000, 0), true)
+    t.equal(await s.leases.acquire('ast1', 'engine-b', 1000, 500), false, 'held by a')
+    t.equal(await s.leases.holder('ast1', 500), 'engine-a')
+    t.equal(await s.leases.renew('ast1', 'engine-a', 1000, 900), true)
+    t.equal(await s.leases.acquire('ast1', 'engine-b', 1000, 1500), false, 'renewed until 1900')
+    t.equal(await s.leases.renew('ast1', 'engine-b', 1000, 1500), false, 'b cannot renew what it does not hold')
+    t.equal(await s.leases.acquire('ast1', 'engine-b', 1000, 2000), true, 'expired: b takes over')
+    t.equal(await s.leases.renew('ast1', 'engine-a', 1000, 2100), false, 'a lost it')
+    await s.leases.release('ast1', 'engine-a')
+    t.equal(await s.leases.holder('ast1', 2100), 'engine-b', 'a cannot release what b holds')
+    await s.leases.release('ast1', 'engine-b')
+    t.equal(await s.leases.holder('ast1', 2100), undefined)
+    t.equal(await s.leases.acquire('ast1', 'engine-a', 1000, 2100), true)
+  })
 }

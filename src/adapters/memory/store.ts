@@ -5,7 +5,7 @@
  */
 import { compareEntries, type AgentRecord, type AgentState, type QueueEntry } from '../../domain/acd.js'
 import type { CallEvent } from '../../domain/events.js'
-import type { AgentStore, CallerHistory, CallRecord, CallStore, EventLog, QueueStore, Store } from '../../domain/store.js'
+import type { AgentStore, CallerHistory, CallRecord, CallStore, EventLog, LeaseStore, QueueStore, Store } from '../../domain/store.js'
 
 class MemoryQueues implements QueueStore {
   private readonly entries = new Map<string, QueueEntry>()
@@ -149,6 +149,30 @@ class MemoryCalls implements CallStore {
   }
 }
 
+class MemoryLeases implements LeaseStore {
+  private readonly leases = new Map<string, { owner: string; until: number }>()
+
+  async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    const l = this.leases.get(name)
+    if (l && l.owner !== owner && l.until > now) return false
+    this.leases.set(name, { owner, until: now + ttlMs })
+    return true
+  }
+  async renew(name: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    const l = this.leases.get(name)
+    if (!l || l.owner !== owner || l.until <= now) return false
+    l.until = now + ttlMs
+    return true
+  }
+  async release(name: string, owner: string): Promise<void> {
+    if (this.leases.get(name)?.owner === owner) this.leases.delete(name)
+  }
+  async holder(name: string, now: number): Promise<string | undefined> {
+    const l = this.leases.get(name)
+    return l && l.until > now ? l.owner : undefined
+  }
+}
+
 export function createMemoryStore(): Store {
   return {
     queues: new MemoryQueues(),
@@ -156,6 +180,7 @@ export function createMemoryStore(): Store {
     events: new MemoryEventLog(),
     history: new MemoryHistory(),
     calls: new MemoryCalls(),
+    leases: new MemoryLeases(),
     close: async () => {},
   }
 }
