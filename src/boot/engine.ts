@@ -20,6 +20,8 @@ import { catalogueDurations } from '../prompts/durations.js'
 import { startSimulator } from '../sim/index.js'
 import type { PhoneResolver, Simulator } from '../sim/types.js'
 import { startEmbeddedBackOffice, type EmbeddedBackOffice } from './backoffice.js'
+import { LeaseKeeper } from './lease.js'
+import { newId } from '../domain/ids.js'
 import { openStore } from './store.js'
 
 export interface BootOptions {
@@ -39,6 +41,11 @@ export interface BootOptions {
   wrapTelephony?: (t: Telephony) => Telephony
   /** A stable id for this engine (default: a new one per run). */
   engineId?: string
+  /**
+   * Drive the Asterisk server only while holding its lease in the store: the engine waits
+   * (standby) until the lease is free, renews it, and stops acting if it loses it.
+   */
+  lease?: { ttlMs: number; onLost?: (why: string) => void }
 }
 
 export interface Engine {
@@ -91,14 +98,35 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
   const loaded = o.watchFlows === false ? await flows.load() : await flows.start()
   if (loaded.loaded.length === 0) throw new AppError('CONFIG_INVALID', `no valid flow in ${config.paths.flows}`)
 
+  const serverId = `${config.ari.app}@${ariUrl}`
+  const engineId = o.engineId ?? newId()
+  let keeper: LeaseKeeper | undefined
+  if (o.lease) {
+    const onLost = o.lease.onLost
+    keeper = new LeaseKeeper({
+      leases: store.leases,
+      name: `server:${serverId}`,
+      owner: engineId,
+      ttlMs: o.lease.ttlMs,
+      clock,
+      log,
+      onLost: (why) => {
+        // Someone else drives the server now: stop acting at once, leaving every call to it.
+        void app.stop().finally(() => onLost?.(why))
+      },
+    })
+    await keeper.acquire()
+    keeper.start()
+  }
+
   const ari = createAriTelephony({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, logger: log, clock })
   const telephony = o.wrapTelephony ? o.wrapTelephony(ari) : ari
   const app = createApp({
     config,
     telephony,
-    engineId: o.engineId,
+    engineId,
     // Call records are kept per Asterisk server: a restarted engine or a standby finds them.
-    serverId: `${config.ari.app}@${ariUrl}`,
+    serverId,
     store,
     clock,
     log,
@@ -118,6 +146,7 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
     ariUrl,
     async stop(opts) {
       await app.stop(opts)
+      await keeper?.stop()
       await flows.close()
       await backOffice?.close()
       await sim?.close()

@@ -42,6 +42,7 @@ export interface HarnessOptions {
   clock?: Clock
   wrapTelephony?: (t: Telephony) => Telephony
   engineId?: string
+  lease?: { ttlMs: number }
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -65,6 +66,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     loginAgents: true,
     wrapTelephony: o.wrapTelephony,
     engineId: o.engineId,
+    lease: o.lease,
   })
   if (o.sim) (engine as { sim?: Simulator }).sim = o.sim
   const events = () => store.events.read()

@@ -155,3 +155,43 @@ t.test('graceful stop hands the calls over: the next engine resumes the waiting 
   waiting.hangup()
   await waiting.done
 })
+
+t.test('a standby holding back on the lease takes over a dead engine’s calls once the lease lapses', async (t) => {
+  const clock = new ScaledClock(4, officeMorning(Date.now()))
+  const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
+  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones: () => ({ answerAfterMs: 800 }) })
+  t.teardown(() => sim.close())
+  const store = createMemoryStore()
+  const frozenStore = freezable(store)
+  const clockA = new KillableClock(clock)
+  let rawA: Telephony | undefined
+  let frozenTel: ReturnType<typeof freezable<Telephony>> | undefined
+  const lease = { ttlMs: 3000 }
+  const a = await startHarness({ sim, clock: clockA, store: frozenStore.value, engineId: 'active', lease, wrapTelephony: (tel) => ((rawA = tel), (frozenTel = freezable(tel)), frozenTel.value) })
+  for (const id of ['op101', 'op201', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
+  let standbyUp = false
+  const standby = startHarness({ sim, clock, store, engineId: 'standby', lease }).then((h) => ((standbyUp = true), h))
+  t.teardown(async () => (await standby).close())
+
+  const waiting = sim.placeCall({ from: '+393331119006', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '1' }, heard('pensions_menu'), { dtmf: '2' }] })
+  await a.waitEvent(waiting.channelId, 'queue.entered')
+  t.equal(standbyUp, false, 'the standby waits while the active engine holds the lease')
+  t.equal(await store.leases.holder(`server:centralino@${sim.url}`, clock.now()), 'active')
+
+  frozenStore.freeze()
+  frozenTel!.freeze()
+  clockA.kill()
+  await rawA!.stop()
+  await a.engine.flows.close()
+  const crashedAt = clock.now()
+
+  const b = await standby
+  await waitUntil(() => b.engine.app.registry.get(waiting.channelId)?.phase === 'queue', 10_000, 'the standby resumed the call')
+  const resumedMs = clock.now() - crashedAt
+  t.comment(`kill to resumed: ${resumedMs} ms of engine time (lease TTL ${lease.ttlMs} ms)`)
+  t.equal(await store.leases.holder(`server:centralino@${sim.url}`, clock.now()), 'standby')
+  t.ok(await b.engine.app.acd.setReady('op201'))
+  t.equal((await b.waitEvent(waiting.channelId, 'queue.connected', undefined, 30_000)).agentId, 'op201')
+  waiting.hangup()
+  await waiting.done
+})
