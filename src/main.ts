@@ -16,9 +16,27 @@ if (r.errors.length > 0) {
 }
 const log = createLogger({ level: r.config.log.level })
 const drainMs = Number(process.env.CENTRALINO_DRAIN_SEC ?? 30) * 1000
+// With a shared store (Redis), CENTRALINO_LEASE_TTL_MS makes this engine drive its Asterisk only
+// while it holds the server's lease: a second engine started the same way is a hot standby.
+const leaseTtlMs = Number(process.env.CENTRALINO_LEASE_TTL_MS ?? 0)
+const engineId = process.env.CENTRALINO_ENGINE_ID || undefined
 
 try {
-  const engine = await bootEngine({ config: r.config, log })
+  const engine = await bootEngine({
+    config: r.config,
+    log,
+    engineId,
+    lease:
+      leaseTtlMs > 0
+        ? {
+            ttlMs: leaseTtlMs,
+            onLost: () => {
+              log.error('lease lost: exiting so that the supervisor restarts this engine as a standby')
+              process.exit(3)
+            },
+          }
+        : undefined,
+  })
   log.info({ telephony: r.config.telephony, ari: engine.ariUrl }, 'centralino running; Ctrl-C to stop')
   let stopping = false
   const stop = (signal: string) => {
