@@ -1,11 +1,16 @@
 /**
  * How records become Redis values and back, and how queue entries are ordered.
  *
- * Records (queue entries, agents) are hashes with one field per top-level property, its value
- * JSON-encoded by JavaScript. Lua only compares and replaces whole field values and never
- * decodes a record, so fields it does not know (skills, callbacks, preferred agent...) travel
- * through untouched and numbers keep every digit (Redis's cjson would print 14 significant
- * digits and turn [] into {}). Fields whose name starts with "~" are the store's own.
+ * A record (queue entry, agent) is one string of "field\nvalue\n" pairs. Field ~j holds the
+ * record as JSON (encoded by JavaScript, as given) minus the properties the store changes
+ * later: the status and offeredTo of an entry (and its seq, written by the enqueue script),
+ * the state fields of an agent. Those are fields of their own ("overlays") holding JSON, or
+ * the empty string for "absent". A record read back is the ~j object with the overlays
+ * applied. JSON, decimal numbers and field names never contain a raw newline, so Lua finds and
+ * replaces an overlay with a string match (scripts/include/record.lua) and never decodes ~j:
+ * properties it does not know (skills, callbacks, preferred agent...) travel through
+ * untouched and numbers keep every digit (Redis's cjson would print 14 significant digits and
+ * turn [] into {}). One string per record also keeps a 10,000-entry queue cheap to read.
  *
  * Queue order: priority (high first), then enteredAt, then seq, exactly, for any finite
  * numbers: the sorted-set score is -priority (a double, exact), and members with an equal
@@ -13,30 +18,45 @@
  * bits made order-preserving, then seq as 16 zero-padded decimal digits, then the call id.
  */
 
-export type Fields = Record<string, string>
+/** The value of an overlay that removes the property. */
+export const ABSENT = ''
 
-/** Object -> [field, JSON, field, JSON, ...]; undefined properties are left out. */
-export function encodeFields(o: object, skip: readonly string[] = []): string[] {
-  const out: string[] = []
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined || skip.includes(k)) continue
-    if (k.startsWith('~')) throw new RangeError(`record field names may not start with "~": ${k}`)
-    out.push(k, JSON.stringify(v))
-  }
-  return out
+/** Checks a field name can live in a record string. */
+export function checkFieldName(k: string): void {
+  if (k === '' || k.startsWith('~') || k.includes('\n')) throw new RangeError(`record property names must be non-empty, not start with "~" and hold no newline: ${JSON.stringify(k)}`)
 }
 
-/** A hash (object from HGETALL, or a flat [field, value, ...] array from a script) -> the record. */
-export function decodeFields<T>(h: Fields | readonly string[]): T | undefined {
-  const pairs: [string, string][] = []
-  if (Array.isArray(h)) {
-    for (let i = 0; i + 1 < h.length; i += 2) pairs.push([h[i]!, h[i + 1]!])
-  } else {
-    pairs.push(...Object.entries(h as Fields))
+/**
+ * Record -> its string: ~j (the record without the overlay and `drop` properties), then the
+ * overlays that are defined.
+ */
+export function encodeRecord(o: object, overlay: readonly string[], drop: readonly string[] = []): string {
+  const base: Record<string, unknown> = {}
+  let over = ''
+  for (const [k, v] of Object.entries(o)) {
+    checkFieldName(k)
+    if (drop.includes(k)) continue
+    if (overlay.includes(k)) {
+      if (v !== undefined) over += `${k}\n${JSON.stringify(v)}\n`
+    } else base[k] = v
   }
-  if (pairs.length === 0) return undefined
-  const o: Record<string, unknown> = {}
-  for (const [k, v] of pairs) if (!k.startsWith('~')) o[k] = JSON.parse(v)
+  return `~j\n${JSON.stringify(base)}\n${over}`
+}
+
+/** A record string -> the record (undefined for a missing one). */
+export function decodeRecord<T>(r: string | null | undefined): T | undefined {
+  if (r == null) return undefined
+  const lines = r.split('\n')
+  let o: Record<string, unknown> | undefined
+  for (let i = 0; i + 1 < lines.length; i += 2) if (lines[i] === '~j') o = JSON.parse(lines[i + 1]!) as Record<string, unknown>
+  if (!o) throw new Error('Redis store: record without ~j')
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const k = lines[i]!
+    const v = lines[i + 1]!
+    if (k.startsWith('~')) continue
+    if (v === ABSENT) delete o[k]
+    else o[k] = JSON.parse(v)
+  }
   return o as T
 }
 

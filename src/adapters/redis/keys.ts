@@ -7,22 +7,26 @@
  *
  * Layout (P = prefix, default "centralino"):
  *   {P}:q:<section>     sorted set, the section's queue in service order (see codec.ts)
- *   {P}:e:<callId>      hash, one queue entry: each top-level field as JSON, plus ~q/~m
+ *   {P}:e               hash, callId -> queue entry record (codec.ts)
+ *   {P}:eq, {P}:em      hashes, callId -> the key of the queue holding it, its member there
  *   {P}:seq             counter, the queue entries' tie-breaking seq (INCR)
- *   {P}:a:<agentId>     hash, one agent record: each top-level field as JSON
+ *   {P}:a               hash, agent id -> agent record (codec.ts)
  *   {P}:agents          sorted set, agent ids in first-upsert order
  *   {P}:agents:n        counter for that order
  *   {P}:ev              stream, the call event log (entry id <index + 1>-0)
  *   {P}:ev:ids          hash, event id -> index + 1 (idempotent append)
  *   {P}:ev:n            counter, events appended so far
  *   {P}:h:<caller>      hash {agentId, at} with a TTL, who served a caller last
- *   {P}:c:<callId>      hash {j: call record JSON, ~s: its server's set key}
+ *   {P}:c               hash, callId -> call record JSON
+ *   {P}:cs              hash, callId -> the key of its server's set
  *   {P}:calls:<server>  set of call ids with a record, per Asterisk server
+ *   {P}:lease:<name>    hash {owner, until}: who drives an Asterisk server (engines' clocks)
  *   {P}:op:<opId>       string with a TTL, the reply of an applied mutating script (replay guard)
  *
- * Scripts that must touch a key they can only learn from stored data (the old section of a
- * re-enqueued or removed entry, a queue's entries when listing) read key names that were
- * built here and stored (~q, ~s), or prefixes passed from here: same hash tag, same slot.
+ * Records live in a few hashes rather than a key each, so that listing a queue of 10,000 is a
+ * handful of HMGETs inside one script instead of 10,000 calls. Every key a script touches is
+ * passed in KEYS, except the queue (or server set) an existing entry (or call record) is in,
+ * which the script reads from {P}:eq ({P}:cs): a key name built here and stored, same tag.
  */
 
 export interface RedisKeys {
@@ -30,21 +34,21 @@ export interface RedisKeys {
   /** The hash tag every key starts with, e.g. "{centralino}". */
   readonly tag: string
   queue(section: string): string
-  entry(callId: string): string
-  /** entry(callId) === entryPrefix + callId (for scripts that list a queue). */
-  readonly entryPrefix: string
+  readonly entries: string
+  readonly entryQueues: string
+  readonly entryMembers: string
   readonly seq: string
-  agent(id: string): string
-  readonly agentPrefix: string
   readonly agents: string
   readonly agentOrder: string
+  readonly agentOrderCounter: string
   readonly events: string
   readonly eventIds: string
   readonly eventCount: string
   history(caller: string): string
-  call(callId: string): string
-  readonly callPrefix: string
+  readonly calls: string
+  readonly callServers: string
   callsOf(serverId: string): string
+  lease(name: string): string
   op(opId: string): string
 }
 
@@ -54,27 +58,25 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
   if (prefix === '' || /[{}]/.test(prefix)) throw new RangeError(`Redis key prefix must be non-empty and free of braces, got ${JSON.stringify(prefix)}`)
   const tag = `{${prefix}}`
   const k = (...parts: string[]) => [tag, ...parts].join(':')
-  const entryPrefix = k('e', '')
-  const agentPrefix = k('a', '')
-  const callPrefix = k('c', '')
   return {
     prefix,
     tag,
     queue: (section) => k('q', section),
-    entry: (callId) => entryPrefix + callId,
-    entryPrefix,
+    entries: k('e'),
+    entryQueues: k('eq'),
+    entryMembers: k('em'),
     seq: k('seq'),
-    agent: (id) => agentPrefix + id,
-    agentPrefix,
-    agents: k('agents'),
-    agentOrder: k('agents', 'n'),
+    agents: k('a'),
+    agentOrder: k('agents'),
+    agentOrderCounter: k('agents', 'n'),
     events: k('ev'),
     eventIds: k('ev', 'ids'),
     eventCount: k('ev', 'n'),
     history: (caller) => k('h', caller),
-    call: (callId) => callPrefix + callId,
-    callPrefix,
+    calls: k('c'),
+    callServers: k('cs'),
     callsOf: (serverId) => k('calls', serverId),
+    lease: (name) => k('lease', name),
     op: (opId) => k('op', opId),
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The store's Lua scripts: one verb per file in ./scripts, named <verb>-<number of keys>.lua,
- * each opening with a header that names its KEYS, ARGV and reply. This module finds the
- * files, reads them, registers them on an ioredis client with defineCommand (ioredis sends
+ * each opening with a header that names its KEYS, ARGV and reply; a line `--- @include name`
+ * pulls in scripts/include/name.lua (record helpers shared by several scripts). This module
+ * finds the files, reads them, registers them on an ioredis client with defineCommand (ioredis sends
  * EVAL the first time on a connection, EVALSHA after, and falls back to EVAL on NOSCRIPT, so a
  * SCRIPT FLUSH or a restarted server costs one extra round trip), and gives each a typed call.
  *
@@ -18,19 +19,22 @@ type Arg = string | number
 
 /** Script name -> its keys (named tuple) and what it replies. */
 export interface ScriptTypes {
-  enqueue: { keys: [entry: string, queue: string, seq: string, op: string]; reply: string }
-  remove: { keys: [entry: string, op: string]; reply: string[] | null }
-  'mark-offered': { keys: [entry: string, op: string]; reply: number }
-  'mark-waiting': { keys: [entry: string, op: string]; reply: number }
-  'queue-list': { keys: [queue: string]; reply: string[][] }
-  'agent-upsert': { keys: [agent: string, index: string, order: string, op: string]; reply: number }
-  'agent-transition': { keys: [agent: string, op: string]; reply: string[] | null }
-  'agent-list': { keys: [index: string]; reply: string[][] }
+  enqueue: { keys: [entries: string, entryQueues: string, entryMembers: string, queue: string, seq: string, op: string]; reply: string }
+  remove: { keys: [entries: string, entryQueues: string, entryMembers: string, op: string]; reply: string | null }
+  'mark-offered': { keys: [entries: string, op: string]; reply: number }
+  'mark-waiting': { keys: [entries: string, op: string]; reply: number }
+  'queue-list': { keys: [queue: string, entries: string]; reply: string[] }
+  'agent-upsert': { keys: [agents: string, order: string, orderCounter: string, op: string]; reply: number }
+  'agent-transition': { keys: [agents: string, op: string]; reply: string | null }
+  'agent-list': { keys: [order: string, agents: string]; reply: string[] }
   'event-append': { keys: [stream: string, ids: string, counter: string]; reply: number }
   'history-record': { keys: [history: string]; reply: number }
-  'call-put': { keys: [record: string, serverSet: string, op: string]; reply: number }
-  'call-delete': { keys: [record: string, op: string]; reply: number }
-  'call-list': { keys: [serverSet: string]; reply: string[] }
+  'call-put': { keys: [calls: string, callServers: string, serverSet: string, op: string]; reply: number }
+  'call-delete': { keys: [calls: string, callServers: string, op: string]; reply: number }
+  'call-list': { keys: [serverSet: string, calls: string]; reply: string[] }
+  'lease-acquire': { keys: [lease: string]; reply: number }
+  'lease-renew': { keys: [lease: string]; reply: number }
+  'lease-release': { keys: [lease: string]; reply: number }
 }
 
 export type ScriptName = keyof ScriptTypes
@@ -49,6 +53,9 @@ export const SCRIPT_NAMES: readonly ScriptName[] = [
   'call-put',
   'call-delete',
   'call-list',
+  'lease-acquire',
+  'lease-renew',
+  'lease-release',
 ]
 
 export interface LuaScript {
@@ -77,11 +84,20 @@ export function loadScripts(dirs: string[] = scriptDirCandidates()): Record<Scri
     if (!m) continue
     const name = m[1] as ScriptName
     if (found.has(name)) throw new Error(`Redis store: two scripts for '${name}' in ${dir}`)
-    found.set(name, { name, file: path.join(dir, file), numberOfKeys: Number(m[2]), lua: readFileSync(path.join(dir, file), 'utf8') })
+    found.set(name, { name, file: path.join(dir, file), numberOfKeys: Number(m[2]), lua: expandIncludes(readFileSync(path.join(dir, file), 'utf8'), dir) })
   }
   const missing = SCRIPT_NAMES.filter((n) => !found.has(n))
   if (missing.length > 0) throw new Error(`Redis store: missing Lua scripts in ${dir}: ${missing.join(', ')}`)
   return Object.fromEntries(SCRIPT_NAMES.map((n) => [n, found.get(n)!])) as Record<ScriptName, LuaScript>
+}
+
+/** Replaces each line `--- @include <name>` by the file include/<name>.lua (shared Lua helpers). */
+export function expandIncludes(lua: string, dir: string): string {
+  return lua.replace(/^--- @include ([a-z0-9-]+)$/gm, (_m, name: string) => {
+    const file = path.join(dir, 'include', `${name}.lua`)
+    if (!existsSync(file)) throw new Error(`Redis store: ${file} (included) not found`)
+    return readFileSync(file, 'utf8').trimEnd()
+  })
 }
 
 /** The ioredis command name a script is registered under. */

@@ -21,9 +21,8 @@ export interface SeedInput {
 /** Writes the entries and agents (replacing any with the same ids); returns how many of each. */
 export async function seedRedisStore(store: RedisStore, input: SeedInput): Promise<{ entries: number; agents: number }> {
   const ctx = storeContext(store)
-  const k = ctx.keys
   const batch = input.batch ?? 1000
-  const noGuard = k.op('-')
+  const noGuard = ctx.keys.op('-')
   let p = ctx.client.pipeline()
   const flush = async () => {
     if (p.length === 0) return
@@ -34,13 +33,13 @@ export async function seedRedisStore(store: RedisStore, input: SeedInput): Promi
   }
   let entries = 0
   for (const e of input.entries ?? []) {
-    ctx.scripts.queue(p, 'enqueue', [k.entry(e.callId), k.queue(e.section), k.seq, noGuard], ctx.enqueueArgs(e, 0))
+    ctx.scripts.queue(p, 'enqueue', ctx.enqueueKeys(e.section, noGuard), ctx.enqueueArgs(e, 0))
     entries++
     if (p.length >= batch) await flush()
   }
   let agents = 0
   for (const a of input.agents ?? []) {
-    ctx.scripts.queue(p, 'agent-upsert', [k.agent(a.id), k.agents, k.agentOrder, noGuard], ctx.upsertArgs(a, 0))
+    ctx.scripts.queue(p, 'agent-upsert', ctx.upsertKeys(noGuard), ctx.upsertArgs(a, 0))
     agents++
     if (p.length >= batch) await flush()
   }

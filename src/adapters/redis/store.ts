@@ -1,7 +1,10 @@
 /**
- * The Redis Store: the queues, agents, event log, caller history and call records shared by
- * every engine of the national number (docs: keys.ts for the key layout, codec.ts for the
+ * The Redis Store: the queues, agents, event log, caller history, call records and leases
+ * shared by every engine of the national number (docs: keys.ts for the key layout, codec.ts for the
  * record encoding and queue order, scripts/*.lua for every multi-key change, one verb a file).
+ *
+ * Records are one string each in a few hashes (codec.ts); listing a queue of 10,000 is one
+ * script doing a ZRANGE and a handful of HMGETs.
  *
  * Atomicity: every change that reads before it writes, or writes more than one key, is one
  * Lua script, so it is atomic across engines: AgentStore.transition is a compare-and-set (an
@@ -26,8 +29,8 @@
  *   key {P}:op:<random id per call>: the first run stores its reply there (TTL opTtlMs, longer
  *   than the 45 s budget); a rerun returns that reply and changes nothing. Nothing is applied
  *   twice and the caller sees the first outcome (a claimed agent stays claimed by that call).
- *   The event append and the caller history are idempotent by themselves (event id; latest
- *   time wins) and take no guard.
+ *   The event append, the caller history and the leases are idempotent by themselves (event
+ *   id; latest time wins; same owner and time) and take no guard.
  * - commandTimeout: none. A timed-out command may still run on the server; the caller would
  *   see a failure for a change that happened.
  * A call that does fail (outage longer than the budget) may or may not have been applied:
@@ -38,8 +41,8 @@ import { Redis, type Cluster, type RedisOptions } from 'ioredis'
 import type { AgentRecord, AgentState, QueueEntry } from '../../domain/acd.js'
 import type { CallEvent } from '../../domain/events.js'
 import type { Logger } from '../../domain/log.js'
-import type { AgentStore, CallerHistory, CallRecord, CallStore, EventLog, QueueStore, Store } from '../../domain/store.js'
-import { decodeFields, encodeFields, orderPrefix, queueScore, seqArg } from './codec.js'
+import type { AgentStore, CallerHistory, CallRecord, CallStore, EventLog, LeaseStore, QueueStore, Store } from '../../domain/store.js'
+import { ABSENT, checkFieldName, decodeRecord, encodeRecord, orderPrefix, queueScore, seqArg } from './codec.js'
 import { DEFAULT_PREFIX, redisKeys, type RedisKeys } from './keys.js'
 import { defineScripts, type Scripts } from './scripts.js'
 
@@ -78,37 +81,41 @@ export interface RedisStore extends Store {
 
 const DAY_MS = 24 * 3600 * 1000
 
+/** Entry properties the scripts change after enqueue (seq is written by the enqueue script). */
+const ENTRY_OVERLAY = ['status', 'offeredTo']
+/** Agent properties a transition changes. */
+const AGENT_OVERLAY = ['state', 'since', 'idleSince', 'pauseReason', 'callId']
+
 type Patch = Partial<Pick<AgentRecord, 'pauseReason' | 'callId' | 'idleSince'>>
 
 class RedisQueues implements QueueStore {
   constructor(private readonly s: Ctx) {}
 
   async enqueue(e: Omit<QueueEntry, 'seq'> & { seq?: number }): Promise<QueueEntry> {
-    const k = this.s.keys
-    const seq = await this.s.scripts.run('enqueue', [k.entry(e.callId), k.queue(e.section), k.seq, this.s.op()], this.s.enqueueArgs(e))
+    const seq = await this.s.scripts.run('enqueue', this.s.enqueueKeys(e.section, this.s.op()), this.s.enqueueArgs(e))
     return { ...e, seq: Number(seq) }
   }
 
   async remove(callId: string): Promise<QueueEntry | undefined> {
-    const r = await this.s.scripts.run('remove', [this.s.keys.entry(callId), this.s.op()], [this.s.opTtlMs])
-    return r ? decodeFields<QueueEntry>(r) : undefined
+    const k = this.s.keys
+    return decodeRecord<QueueEntry>(await this.s.scripts.run('remove', [k.entries, k.entryQueues, k.entryMembers, this.s.op()], [this.s.opTtlMs, callId]))
   }
 
   async get(callId: string): Promise<QueueEntry | undefined> {
-    return decodeFields<QueueEntry>(await this.s.client.hgetall(this.s.keys.entry(callId)))
+    return decodeRecord<QueueEntry>(await this.s.client.hget(this.s.keys.entries, callId))
   }
 
   async list(section: string): Promise<QueueEntry[]> {
-    const rows = await this.s.scripts.run('queue-list', [this.s.keys.queue(section)], [this.s.keys.entryPrefix])
-    return rows.map((r) => decodeFields<QueueEntry>(r)!)
+    const rows = await this.s.scripts.run('queue-list', [this.s.keys.queue(section), this.s.keys.entries], [])
+    return rows.map((r) => decodeRecord<QueueEntry>(r)!)
   }
 
   async markOffered(callId: string, agentId: string): Promise<boolean> {
-    return (await this.s.scripts.run('mark-offered', [this.s.keys.entry(callId), this.s.op()], [this.s.opTtlMs, JSON.stringify(agentId)])) === 1
+    return (await this.s.scripts.run('mark-offered', [this.s.keys.entries, this.s.op()], [this.s.opTtlMs, callId, JSON.stringify(agentId)])) === 1
   }
 
   async markWaiting(callId: string): Promise<boolean> {
-    return (await this.s.scripts.run('mark-waiting', [this.s.keys.entry(callId), this.s.op()], [this.s.opTtlMs])) === 1
+    return (await this.s.scripts.run('mark-waiting', [this.s.keys.entries, this.s.op()], [this.s.opTtlMs, callId])) === 1
   }
 }
 
@@ -116,30 +123,30 @@ class RedisAgents implements AgentStore {
   constructor(private readonly s: Ctx) {}
 
   async upsert(agent: AgentRecord): Promise<void> {
-    const k = this.s.keys
-    await this.s.scripts.run('agent-upsert', [k.agent(agent.id), k.agents, k.agentOrder, this.s.op()], this.s.upsertArgs(agent))
+    await this.s.scripts.run('agent-upsert', this.s.upsertKeys(this.s.op()), this.s.upsertArgs(agent))
   }
 
   async get(id: string): Promise<AgentRecord | undefined> {
-    return decodeFields<AgentRecord>(await this.s.client.hgetall(this.s.keys.agent(id)))
+    return decodeRecord<AgentRecord>(await this.s.client.hget(this.s.keys.agents, id))
   }
 
   async list(): Promise<AgentRecord[]> {
-    const rows = await this.s.scripts.run('agent-list', [this.s.keys.agents], [this.s.keys.agentPrefix])
-    return rows.map((r) => decodeFields<AgentRecord>(r)!)
+    const rows = await this.s.scripts.run('agent-list', [this.s.keys.agentOrder, this.s.keys.agents], [])
+    return rows.map((r) => decodeRecord<AgentRecord>(r)!)
   }
 
   async transition(id: string, from: AgentState[], to: AgentState, at: number, patch: Patch = {}): Promise<AgentRecord | undefined> {
-    const set: string[] = []
-    const del: string[] = []
+    // Every patched property becomes an overlay; undefined ones are written absent
+    // (idleSince: undefined leaves it as it is, like the memory store).
+    const pairs: string[] = []
     for (const [f, v] of Object.entries(patch)) {
-      if (f === 'state' || f === 'since' || f.startsWith('~')) throw new RangeError(`transition patch may not set ${f}`)
-      if (v !== undefined) set.push(f, JSON.stringify(v))
-      else if (f !== 'idleSince') del.push(f)
+      if (f === 'state' || f === 'since') throw new RangeError(`transition patch may not set ${f}`)
+      checkFieldName(f)
+      if (v === undefined && f === 'idleSince') continue
+      pairs.push(f, v === undefined ? ABSENT : JSON.stringify(v))
     }
-    const args = [this.s.opTtlMs, JSON.stringify(to), JSON.stringify(at), from.length, ...from.map((f) => JSON.stringify(f)), set.length / 2, ...set, ...del]
-    const r = await this.s.scripts.run('agent-transition', [this.s.keys.agent(id), this.s.op()], args)
-    return r ? decodeFields<AgentRecord>(r) : undefined
+    const args = [this.s.opTtlMs, id, JSON.stringify(to), JSON.stringify(at), from.length, ...from.map((f) => JSON.stringify(f)), ...pairs]
+    return decodeRecord<AgentRecord>(await this.s.scripts.run('agent-transition', [this.s.keys.agents, this.s.op()], args))
   }
 }
 
@@ -184,21 +191,42 @@ class RedisCalls implements CallStore {
 
   async put(r: CallRecord): Promise<void> {
     const k = this.s.keys
-    await this.s.scripts.run('call-put', [k.call(r.callId), k.callsOf(r.serverId), this.s.op()], [this.s.opTtlMs, r.callId, JSON.stringify(r)])
+    await this.s.scripts.run('call-put', [k.calls, k.callServers, k.callsOf(r.serverId), this.s.op()], [this.s.opTtlMs, r.callId, JSON.stringify(r)])
   }
 
   async get(callId: string): Promise<CallRecord | undefined> {
-    const j = await this.s.client.hget(this.s.keys.call(callId), 'j')
+    const j = await this.s.client.hget(this.s.keys.calls, callId)
     return j == null ? undefined : (JSON.parse(j) as CallRecord)
   }
 
   async delete(callId: string): Promise<void> {
-    await this.s.scripts.run('call-delete', [this.s.keys.call(callId), this.s.op()], [this.s.opTtlMs, callId])
+    await this.s.scripts.run('call-delete', [this.s.keys.calls, this.s.keys.callServers, this.s.op()], [this.s.opTtlMs, callId])
   }
 
   async list(serverId: string): Promise<CallRecord[]> {
-    const rows = await this.s.scripts.run('call-list', [this.s.keys.callsOf(serverId)], [this.s.keys.callPrefix])
+    const rows = await this.s.scripts.run('call-list', [this.s.keys.callsOf(serverId), this.s.keys.calls], [])
     return rows.map((j) => JSON.parse(j) as CallRecord).sort((a, b) => a.startedAt - b.startedAt || (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0))
+  }
+}
+
+class RedisLeases implements LeaseStore {
+  constructor(private readonly s: Ctx) {}
+
+  async acquire(name: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    return (await this.s.scripts.run('lease-acquire', [this.s.keys.lease(name)], [owner, String(now), String(now + ttlMs)])) === 1
+  }
+
+  async renew(name: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    return (await this.s.scripts.run('lease-renew', [this.s.keys.lease(name)], [owner, String(now), String(now + ttlMs)])) === 1
+  }
+
+  async release(name: string, owner: string): Promise<void> {
+    await this.s.scripts.run('lease-release', [this.s.keys.lease(name)], [owner])
+  }
+
+  async holder(name: string, now: number): Promise<string | undefined> {
+    const [owner, until] = await this.s.client.hmget(this.s.keys.lease(name), 'owner', 'until')
+    return owner != null && until != null && Number(until) > now ? owner : undefined
   }
 }
 
@@ -217,12 +245,21 @@ export class Ctx {
     return this.keys.op(this.opTtlMs > 0 ? randomUUID() : '-')
   }
 
+  enqueueKeys(section: string, op: string): [string, string, string, string, string, string] {
+    const k = this.keys
+    return [k.entries, k.entryQueues, k.entryMembers, k.queue(section), k.seq, op]
+  }
+
+  upsertKeys(op: string): [string, string, string, string] {
+    return [this.keys.agents, this.keys.agentOrder, this.keys.agentOrderCounter, op]
+  }
+
   enqueueArgs(e: Omit<QueueEntry, 'seq'> & { seq?: number }, opTtlMs = this.opTtlMs): (string | number)[] {
-    return [opTtlMs, queueScore(e.priority), orderPrefix(e.enteredAt), e.callId, seqArg(e.seq), ...encodeFields(e, ['seq'])]
+    return [opTtlMs, queueScore(e.priority), orderPrefix(e.enteredAt), e.callId, seqArg(e.seq), encodeRecord(e, ENTRY_OVERLAY, ['seq'])]
   }
 
   upsertArgs(a: AgentRecord, opTtlMs = this.opTtlMs): (string | number)[] {
-    return [opTtlMs, a.id, ...encodeFields(a)]
+    return [opTtlMs, a.id, encodeRecord(a, AGENT_OVERLAY)]
   }
 }
 
@@ -243,6 +280,7 @@ export function createRedisStore(o: RedisStoreOptions = {}): RedisStore {
     events: new RedisEventLog(ctx),
     history: new RedisHistory(ctx),
     calls: new RedisCalls(ctx),
+    leases: new RedisLeases(ctx),
     async ready() {
       await client.ping()
     },

@@ -3,14 +3,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { commandName, loadScripts, scriptDirCandidates, SCRIPT_NAMES } from '../../../src/adapters/redis/scripts.js'
-import { decodeFields, encodeFields, orderPrefix, queueScore, seqArg } from '../../../src/adapters/redis/codec.js'
+import { commandName, expandIncludes, loadScripts, scriptDirCandidates, SCRIPT_NAMES, type ScriptName } from '../../../src/adapters/redis/scripts.js'
+import { decodeRecord, encodeRecord, orderPrefix, queueScore, seqArg } from '../../../src/adapters/redis/codec.js'
 import { redisKeys } from '../../../src/adapters/redis/keys.js'
 
 const dir = fileURLToPath(new URL('../../../src/adapters/redis/scripts/', import.meta.url))
 
 t.test('one verb per file, each with a header naming its KEYS, ARGV and reply', async (t) => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.lua'))
+  const scripts = loadScripts()
   t.equal(files.length, SCRIPT_NAMES.length, 'a file per script, nothing else')
   for (const f of files) {
     const m = /^([a-z-]+)-(\d+)\.lua$/.exec(f)
@@ -22,6 +23,7 @@ t.test('one verb per file, each with a header naming its KEYS, ARGV and reply', 
     const body = text.slice(end)
     t.match(header, new RegExp(`^--\\[\\[\\n  ${m![1]}: `), `${f}: the header names the verb`)
     t.match(header, /Returns: /, `${f}: names the reply`)
+    t.notMatch(scripts[m![1] as ScriptName].lua, /@include/, `${f}: includes expanded`)
     const used = [...body.matchAll(/KEYS\[(\d+)\]/g)].map((x) => Number(x[1]))
     t.equal(Math.max(...used), Number(m![2]), `${f}: uses exactly its declared keys`)
     for (let k = 1; k <= Number(m![2]); k++) t.match(header, `KEYS[${k}]`, `${f}: KEYS[${k}] documented`)
@@ -40,6 +42,8 @@ t.test('the loader finds the scripts next to the module or in the source tree, a
   t.teardown(() => rmSync(empty, { recursive: true, force: true }))
   t.throws(() => loadScripts([empty]), /missing Lua scripts in .*: enqueue, remove, mark-offered/)
   t.equal(commandName('mark-offered'), 'centralinoMarkOffered')
+  t.throws(() => expandIncludes('--- @include nope\n', empty), /include\/nope\.lua \(included\) not found/)
+  t.match(s['mark-offered'].lua, /local function record_get/)
 })
 
 t.test('orderPrefix sorts bytewise as the numbers do', async (t) => {
@@ -60,19 +64,21 @@ t.test('score, seq and field encoding', async (t) => {
   t.equal(seqArg(42), '42')
   t.throws(() => seqArg(-1))
   t.throws(() => seqArg(1.5))
-  t.same(encodeFields({ a: 1, b: undefined, c: 'x', seq: 3 }, ['seq']), ['a', '1', 'c', '"x"'])
-  t.throws(() => encodeFields({ '~q': 1 }), /~/)
-  t.same(decodeFields({ a: '1', '~q': 'k', c: '[]' }), { a: 1, c: [] })
-  t.same(decodeFields(['a', '{"x":null}', '~m', 'm']), { a: { x: null } })
-  t.equal(decodeFields({}), undefined)
+  const r = encodeRecord({ a: 1, b: undefined, c: 'x\ny', seq: 3, status: 'waiting', offeredTo: undefined }, ['status', 'offeredTo'], ['seq'])
+  t.equal(r, '~j\n{"a":1,"c":"x\\ny"}\nstatus\n"waiting"\n', 'one line per name and value: JSON escapes newlines')
+  t.same(decodeRecord(r), { a: 1, c: 'x\ny', status: 'waiting' })
+  t.same(decodeRecord('~j\n{"a":1,"b":[],"gone":2}\nc\n[]\ngone\n\n'), { a: 1, b: [], c: [] }, 'overlays applied, an empty one removes the property')
+  t.same(decodeRecord('x\n1\n~j\n{}\n'), { x: 1 }, 'overlays apply wherever ~j is')
+  t.equal(decodeRecord(null), undefined)
+  t.throws(() => decodeRecord('a\n1\n'), /without ~j/)
+  for (const bad of ['~q', 'a\nb', '']) t.throws(() => encodeRecord({ [bad]: 1 }, []), /property names/, JSON.stringify(bad))
 })
 
 t.test('keys: one hash tag, configurable prefix', async (t) => {
   const k = redisKeys('national')
   t.equal(k.queue('pensions'), '{national}:q:pensions')
-  t.equal(k.entry('c1'), k.entryPrefix + 'c1')
-  t.equal(k.agent('a1'), k.agentPrefix + 'a1')
-  t.equal(k.call('c1'), k.callPrefix + 'c1')
+  t.equal(k.entries, '{national}:e')
+  t.equal(k.op('x'), '{national}:op:x')
   t.equal(redisKeys().tag, '{centralino}')
   t.throws(() => redisKeys('a{b}'))
   t.throws(() => redisKeys(''))

@@ -91,6 +91,25 @@ if (!redisServerAvailable()) {
     t.same(p, { ...a, state: 'paused', since: 2, pauseReason: 'no-answer' }, 'idleSince: undefined keeps it, callId: undefined deletes it')
   })
 
+  t.test('overlay names and values the Lua string matching must not confuse', async (t) => {
+    const s = open()
+    const id = 'a%-.[x]*?^$\n\\'
+    await s.agents.upsert(agent(id, { callIdNote: 'base', state: 'ready' } as Partial<AgentRecord>))
+    // patch keys that are prefixes/suffixes of others, with Lua pattern characters
+    const patch = { callId: 'c\n1', 'callId-x.%': 'odd', stateX: '"ready"' } as unknown as Parameters<typeof s.agents.transition>[4]
+    const r = await s.agents.transition(id, ['ready'], 'reserved', 3, patch)
+    t.match(r, { id, state: 'reserved', callId: 'c\n1', 'callId-x.%': 'odd', stateX: '"ready"', callIdNote: 'base' })
+    t.equal(await s.agents.transition(id, ['ready'], 'paused', 4), undefined, 'stateX does not pass for state')
+    const back = await s.agents.transition(id, ['reserved'], 'ready', 5, { callId: undefined, callIdNote: undefined } as Parameters<typeof s.agents.transition>[4])
+    t.equal(back?.callId, undefined)
+    t.equal((back as unknown as Record<string, unknown>).callIdNote, undefined, 'a property of the base record removed by a patch')
+    t.equal((back as unknown as Record<string, unknown>)['callId-x.%'], 'odd')
+    t.same(await s.agents.get(id), back)
+    await s.queues.enqueue({ callId: 'c%1\n', section: 's\n%', priority: 0, enteredAt: 1, lang: 'it', status: 'waiting' })
+    t.ok(await s.queues.markOffered('c%1\n', id))
+    t.match(await s.queues.list('s\n%'), [{ callId: 'c%1\n', offeredTo: id }])
+  })
+
   t.test('agents list in first-upsert order, re-upsert keeps the place', async (t) => {
     const s = open()
     for (const id of ['z', 'a', 'm']) await s.agents.upsert(agent(id))
@@ -162,6 +181,7 @@ if (!redisServerAvailable()) {
     await s.events.append({ id: 'e1', at: 1, callId: 'c1', type: 'call.ended', reason: 'x', durationMs: 1 })
     await s.history.recordServed('+393331234567', 'a1', 1)
     await s.calls.put({ callId: 'c1', channelId: 'c1', serverId: 'ast1', phase: 'queue', startedAt: 1, offers: 0, updatedAt: 1 })
+    await s.leases.acquire('ast1', 'engine-a', 1000, 0)
     const keys: string[] = []
     let cursor = '0'
     do {
@@ -170,11 +190,11 @@ if (!redisServerAvailable()) {
       keys.push(...batch)
     } while (cursor !== '0')
     const mine = keys.filter((k) => k.includes('tagged'))
-    t.ok(mine.length >= 12, `${mine.length} keys`)
+    t.ok(mine.length >= 13, `${mine.length} keys`)
     for (const k of mine) t.ok(k.startsWith('{tagged}:'), k)
     t.same(keys.filter((k) => !/^\{[^{}]+\}:/.test(k)), [], 'no key of any store without a leading hash tag')
     const kinds = new Set(mine.map((k) => k.slice('{tagged}:'.length).split(':')[0]))
-    t.same([...kinds].sort(), ['a', 'agents', 'c', 'calls', 'e', 'ev', 'h', 'op', 'q', 'seq'])
+    t.same([...kinds].sort(), ['a', 'agents', 'c', 'calls', 'cs', 'e', 'em', 'eq', 'ev', 'h', 'lease', 'op', 'q', 'seq'])
   })
 
   t.test('scripts run again after SCRIPT FLUSH (EVALSHA falls back to EVAL)', async (t) => {

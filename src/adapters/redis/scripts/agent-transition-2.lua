@@ -2,22 +2,22 @@
   agent-transition: compare-and-set of an agent's state (AgentStore.transition). Only one
   caller can move an agent out of a given state: an agent is claimed by at most one call.
 
-  KEYS[1]  agent hash         {P}:a:<agentId>
+  KEYS[1]  agents             {P}:a          (hash: agent id -> agent record, codec.ts)
   KEYS[2]  replay guard       {P}:op:<opId>
 
   ARGV[1]  guard TTL in ms ('0' = no guard)
-  ARGV[2]  the new state, JSON-encoded (e.g. "\"reserved\"")
-  ARGV[3]  the time of the change, JSON-encoded (stored as `since`)
-  ARGV[4]  n, the number of accepted current states
-  ARGV[5 .. 4+n]           the accepted current states, JSON-encoded
-  ARGV[5+n]                m, the number of fields to set
-  ARGV[6+n .. 5+n+2m]      field, JSON value pairs to set
-  ARGV[6+n+2m ..]          fields to delete
+  ARGV[2]  agent id
+  ARGV[3]  the new state, JSON-encoded (e.g. "\"reserved\"")
+  ARGV[4]  the time of the change, JSON-encoded (stored as `since`)
+  ARGV[5]  n, the number of accepted current states
+  ARGV[6 .. 5+n]   the accepted current states, JSON-encoded
+  ARGV[6+n ..]     the patch: overlay field, JSON value pairs ('' = absent)
 
-  Returns: the updated record as a flat field/value array, or nil when the agent is unknown
-  or not in one of the accepted states (nothing changed). pauseReason is deleted unless the
-  new state is "paused", before the patch is applied.
+  Returns: the updated record (codec.ts), or nil when the agent is unknown or not in one of
+  the accepted states (nothing changed). pauseReason is dropped unless the new state is
+  "paused", before the patch is applied (it is only ever an overlay, never inside ~j).
 ]]
+--- @include record
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then
   local done = redis.call('GET', KEYS[2])
@@ -25,27 +25,22 @@ if ttl > 0 then
 end
 
 local reply = false
-local state = redis.call('HGET', KEYS[1], 'state')
-if state then
-  local n = tonumber(ARGV[4])
+local r = redis.call('HGET', KEYS[1], ARGV[2])
+if r then
+  local state = record_get(r, 'state')
+  local n = tonumber(ARGV[5])
   local accepted = false
-  for i = 5, 4 + n do
+  for i = 6, 5 + n do
     if ARGV[i] == state then accepted = true break end
   end
   if accepted then
-    redis.call('HSET', KEYS[1], 'state', ARGV[2], 'since', ARGV[3])
-    if ARGV[2] ~= '"paused"' then redis.call('HDEL', KEYS[1], 'pauseReason') end
-    local i = 5 + n
-    local m = tonumber(ARGV[i])
-    i = i + 1
-    for _ = 1, m do
-      redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-      i = i + 2
+    r = record_set(record_set(r, 'state', ARGV[3]), 'since', ARGV[4])
+    if ARGV[3] ~= '"paused"' then r = record_without(r, 'pauseReason') end
+    for i = 6 + n, #ARGV - 1, 2 do
+      r = record_set(r, ARGV[i], ARGV[i + 1])
     end
-    for j = i, #ARGV do
-      redis.call('HDEL', KEYS[1], ARGV[j])
-    end
-    reply = redis.call('HGETALL', KEYS[1])
+    redis.call('HSET', KEYS[1], ARGV[2], r)
+    reply = r
   end
 end
 

@@ -1,14 +1,16 @@
 --[[
   mark-offered: marks a waiting entry offered to an agent (QueueStore.markOffered).
 
-  KEYS[1]  entry hash         {P}:e:<callId>
+  KEYS[1]  entries            {P}:e      (hash: callId -> entry record)
   KEYS[2]  replay guard       {P}:op:<opId>
 
   ARGV[1]  guard TTL in ms ('0' = no guard)
-  ARGV[2]  the agent id, JSON-encoded
+  ARGV[2]  callId
+  ARGV[3]  the agent id, JSON-encoded
 
   Returns: 1 if the entry was waiting and is now offered, 0 otherwise (absent or not waiting).
 ]]
+--- @include record
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then
   local done = redis.call('GET', KEYS[2])
@@ -16,8 +18,10 @@ if ttl > 0 then
 end
 
 local reply = 0
-if redis.call('HGET', KEYS[1], 'status') == '"waiting"' then
-  redis.call('HSET', KEYS[1], 'status', '"offered"', 'offeredTo', ARGV[2])
+local r = redis.call('HGET', KEYS[1], ARGV[2])
+if r and record_get(r, 'status') == '"waiting"' then
+  r = record_set(record_set(r, 'status', '"offered"'), 'offeredTo', ARGV[3])
+  redis.call('HSET', KEYS[1], ARGV[2], r)
   reply = 1
 end
 

@@ -1,14 +1,17 @@
 --[[
   mark-waiting: returns an entry to waiting, keeping its place (QueueStore.markWaiting).
 
-  KEYS[1]  entry hash         {P}:e:<callId>
+  KEYS[1]  entries            {P}:e      (hash: callId -> entry record)
   KEYS[2]  replay guard       {P}:op:<opId>
 
   ARGV[1]  guard TTL in ms ('0' = no guard)
+  ARGV[2]  callId
 
   Returns: 1 if the entry exists (now waiting, offeredTo cleared), 0 if there is none.
-  Its queue member is untouched: the place is kept.
+  Its queue member is untouched: the place is kept. offeredTo is only ever an overlay (never
+  inside ~j), so dropping the overlay removes it.
 ]]
+--- @include record
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then
   local done = redis.call('GET', KEYS[2])
@@ -16,9 +19,9 @@ if ttl > 0 then
 end
 
 local reply = 0
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'status', '"waiting"')
-  redis.call('HDEL', KEYS[1], 'offeredTo')
+local r = redis.call('HGET', KEYS[1], ARGV[2])
+if r then
+  redis.call('HSET', KEYS[1], ARGV[2], record_set(record_without(r, 'offeredTo'), 'status', '"waiting"'))
   reply = 1
 end
 
