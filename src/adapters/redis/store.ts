@@ -1,7 +1,8 @@
 /**
  * The Redis Store: the queues, agents, event log, caller history, call records and leases
- * shared by every engine of the national number (docs: keys.ts for the key layout, codec.ts for the
- * record encoding and queue order, scripts/*.lua for every multi-key change, one verb a file).
+ * shared by every engine of the national number. See keys.ts for the key layout, codec.ts
+ * for the record encoding and queue order, scripts/*.lua for every multi-key change (one verb
+ * a file, KEYS, ARGV and reply in each header).
  *
  * Records are one string each in a few hashes (codec.ts); listing a queue of 10,000 is one
  * script doing a ZRANGE and a handful of HMGETs.
