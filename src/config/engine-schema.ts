@@ -42,7 +42,30 @@ const LogProps = {
     description: 'Log level (env CENTRALINO_LOG_LEVEL)',
   }),
 }
-const HttpProps = { port: Port('Port of the HTTP API and dashboard (env CENTRALINO_HTTP_PORT)') }
+export const ROLES = ['supervisor', 'campaign_manager', 'agent', 'viewer'] as const
+const ApiUser = Type.Object(
+  {
+    user: Type.String({ minLength: 1, description: 'Who the token belongs to (audit, history)' }),
+    role: Type.Union(ROLES.map((r) => Type.Literal(r)), { description: 'supervisor, campaign_manager, agent or viewer' }),
+    agentId: Type.Optional(Type.String({ minLength: 1, description: 'For role agent: the agent this user is (acts on itself only)' })),
+  },
+  { additionalProperties: false },
+)
+const HttpProps = {
+  port: Port('Port of the HTTP API and dashboard; 0 = any free port (env CENTRALINO_HTTP_PORT)'),
+  host: Type.String({ minLength: 1, description: 'Address the HTTP API listens on (env CENTRALINO_HTTP_HOST)' }),
+  tokens: Type.Record(Type.String({ minLength: 8, expected: 'a bearer token of at least 8 characters' }), ApiUser, {
+    description: 'Bearer token -> user, role (and agentId for agents). Empty: the demo tokens on the simulator, no access on a real Asterisk',
+  }),
+}
+const EscalationsProps = {
+  webhookUrl: Type.String({ pattern: '^(https?://.+)?$', expected: "an http(s) URL or ''", description: "Every ticket/appointment change is POSTed here; '' = none (env CENTRALINO_ESCALATIONS_WEBHOOK_URL)" }),
+  webhookSecret: Type.String({ description: "When set, each POST carries X-Centralino-Signature: sha256=HMAC of the body (env CENTRALINO_ESCALATIONS_WEBHOOK_SECRET)" }),
+  maxAttempts: Type.Integer({ minimum: 1, description: 'Attempts per change before it is set aside (kept, listed, re-queueable)' }),
+  retryBaseMs: Type.Integer({ minimum: 1, description: 'Delay after the first failure; doubles after each further one' }),
+  retryMaxMs: Type.Integer({ minimum: 1, description: 'Longest delay between two attempts' }),
+  timeoutMs: Type.Integer({ minimum: 1, description: 'A POST slower than this fails' }),
+}
 const StoreProps = {
   kind: Type.Union([Type.Literal('memory'), Type.Literal('redis')], {
     description: "'memory' (this engine only, lost on exit) or 'redis' (queues and agents shared by every engine) (env CENTRALINO_STORE)",
@@ -77,6 +100,7 @@ export const EngineConfigSchema = strict({
   log: strict(LogProps),
   http: strict(HttpProps),
   store: strict(StoreProps),
+  escalations: strict(EscalationsProps),
 })
 
 /** What a config file may contain: every setting optional (defaults fill the rest). */
@@ -91,6 +115,7 @@ export const EngineFileSchema = partial({
   log: partial(LogProps),
   http: partial(HttpProps),
   store: partial(StoreProps),
+  escalations: partial(EscalationsProps),
 })
 
 export type EngineConfig = Static<typeof EngineConfigSchema>
@@ -113,8 +138,9 @@ export const ENGINE_DEFAULTS: EngineConfig = {
     },
   },
   log: { level: 'info' },
-  http: { port: 8080 },
+  http: { port: 8080, host: '0.0.0.0', tokens: {} },
   store: { kind: 'memory', url: 'redis://127.0.0.1:6379', prefix: 'centralino' },
+  escalations: { webhookUrl: '', webhookSecret: '', maxAttempts: 10, retryBaseMs: 1000, retryMaxMs: 300_000, timeoutMs: 5000 },
 }
 
 export interface EnvOverride {
@@ -135,10 +161,13 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'CENTRALINO_TELEPHONY', path: ['telephony'], kind: 'string', values: ['simulator', 'ari'] },
   { name: 'CENTRALINO_LOG_LEVEL', path: ['log', 'level'], kind: 'string', values: LOG_LEVELS },
   { name: 'CENTRALINO_HTTP_PORT', path: ['http', 'port'], kind: 'port' },
+  { name: 'CENTRALINO_HTTP_HOST', path: ['http', 'host'], kind: 'string' },
   { name: 'CENTRALINO_BACKOFFICE_URL', path: ['backOffice', 'baseUrl'], kind: 'string' },
   { name: 'CENTRALINO_STORE', path: ['store', 'kind'], kind: 'string', values: ['memory', 'redis'] },
   { name: 'CENTRALINO_REDIS_URL', path: ['store', 'url'], kind: 'string' },
   { name: 'CENTRALINO_REDIS_PREFIX', path: ['store', 'prefix'], kind: 'string' },
+  { name: 'CENTRALINO_ESCALATIONS_WEBHOOK_URL', path: ['escalations', 'webhookUrl'], kind: 'string' },
+  { name: 'CENTRALINO_ESCALATIONS_WEBHOOK_SECRET', path: ['escalations', 'webhookSecret'], kind: 'string' },
 ]
 
 /** Names the config file; default config/centralino.yaml when it exists. */
