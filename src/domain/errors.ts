@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'ARI_HTTP'
   | 'ARI_TIMEOUT'
   | 'ARI_UNAVAILABLE'
