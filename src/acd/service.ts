@@ -1,16 +1,24 @@
 /**
  * Queue service: callers join and leave section queues, agents change state, and every such
  * change triggers a dispatch that offers waiting callers to ready agents (routing policy in
- * routing.ts). Ringing the agent and bridging are the connector's job (calls/); this service
- * decides and keeps the books: a claimed agent is reserved atomically in the Store, a caller
- * whose agent does not answer goes back to its place, the agent is paused.
+ * routing.ts, with skills, relaxation, overflow and continuity). Ringing the agent and
+ * bridging are the connector's job (calls/); this service decides and keeps the books: a
+ * claimed agent is reserved atomically in the Store, a caller whose agent does not answer goes
+ * back to its place, the agent is paused. Relaxation, overflow and continuity holds change with
+ * time alone, so a dispatch is also timed for the next such change.
+ *
+ * It also keeps what the estimated wait needs (ewt.ts): the handle time of every call its
+ * agents finish (from the offer to the end of wrap-up) and the share of callers who abandon,
+ * in rolling windows in memory (per engine: each learns from the calls it handles); and it
+ * records who served a citizen (store.history) when a call connects, for continuity.
  */
-import type { AgentDef, AgentRecord, AgentState, QueueEntry, SectionDef } from '../domain/acd.js'
+import type { AgentDef, AgentRecord, AgentState, QueueEntry, SectionDef, SkillLevels } from '../domain/acd.js'
 import type { Clock, TimerHandle } from '../domain/clock.js'
 import type { NewCallEvent } from '../domain/events.js'
 import type { Logger } from '../domain/log.js'
 import type { Store } from '../domain/store.js'
-import { callersAhead, planAssignments } from './routing.js'
+import { DEFAULT_HANDLE_SEC, estimateWait, HandleTimes, QueueOutcomes } from './ewt.js'
+import { callersAhead, nextRoutingChange, planAssignments, servingAgents } from './routing.js'
 
 export interface ConnectRequest {
   callId: string
@@ -46,6 +54,22 @@ export interface JoinParams {
   lang: string
   /** Keep an earlier entry time (transfers, retries): the caller loses no place. */
   enteredAt?: number
+  /**
+   * The caller's number, for continuity. When absent, the call's record in the store is asked
+   * (CallRecord.callerNumber).
+   */
+  caller?: string
+  /** The caller's own skill requirements (a list means level 1 of each), e.g. from the flow's queue node. */
+  skills?: string[] | SkillLevels
+}
+
+/** What an announcement needs to know about a waiting caller. */
+export interface QueueStatus {
+  entry: QueueEntry
+  /** Callers who will be served first (routing.callersAhead). */
+  ahead: number
+  /** Estimated seconds until answered; undefined when no agent can serve the caller now. */
+  waitSec: number | undefined
 }
 
 export interface AcdSnapshot {
@@ -55,7 +79,14 @@ export interface AcdSnapshot {
 
 export class AcdService {
   private readonly sections: Map<string, SectionDef>
+  /** Configured agents: their skills and sections apply over whatever the store's records say. */
+  private readonly defs: Map<string, AgentDef>
   private readonly timers = new Map<string, TimerHandle>()
+  private routeTimer: { at: number; handle: TimerHandle } | undefined
+  readonly handleTimes = new HandleTimes()
+  readonly outcomes = new QueueOutcomes()
+  /** Agents whose call this engine connected: section and time of the offer, for handle times. */
+  private readonly busy = new Map<string, { section: string; since: number }>()
   private dispatching = false
   private again = false
   private stopped = false
@@ -63,6 +94,7 @@ export class AcdService {
 
   constructor(private readonly d: AcdDeps) {
     this.sections = new Map(d.sections.map((s) => [s.id, s]))
+    this.defs = new Map(d.agents.map((a) => [a.id, a]))
   }
 
   section(id: string): SectionDef | undefined {
@@ -90,6 +122,8 @@ export class AcdService {
     this.stopped = true
     for (const t of this.timers.values()) t.cancel()
     this.timers.clear()
+    this.routeTimer?.handle.cancel()
+    this.routeTimer = undefined
     await Promise.allSettled([...this.inflight])
   }
 
@@ -97,14 +131,19 @@ export class AcdService {
     const section = this.sections.get(p.section)
     if (!section) throw new Error(`unknown section ${p.section}`)
     const now = this.d.clock.now()
+    const enteredAt = p.enteredAt ?? now
+    const caller = p.caller ?? (await this.callerOf(callId))
     const entry = await this.d.store.queues.enqueue({
       callId,
       section: section.id,
       priority: p.priority ?? 0,
-      enteredAt: p.enteredAt ?? now,
+      enteredAt,
       lang: p.lang,
       status: 'waiting',
       engineId: this.d.engineId,
+      ...(p.skills ? { callerSkills: Array.isArray(p.skills) ? Object.fromEntries(p.skills.map((k) => [k, 1])) : p.skills } : {}),
+      ...(caller ? { caller } : {}),
+      ...(await this.preference(section, caller, enteredAt, now)),
     })
     const ahead = (await this.ahead(callId)) ?? 0
     this.d.emit({ type: 'queue.entered', callId, section: entry.section, priority: entry.priority, position: ahead + 1 })
@@ -112,11 +151,38 @@ export class AcdService {
     return { ahead }
   }
 
+  /**
+   * Continuity: the agent who served this citizen last, within the section's withinSec, and
+   * before this call first queued (a caller transferred by an agent is not held for that agent).
+   */
+  private async preference(section: SectionDef, caller: string | undefined, enteredAt: number, now: number): Promise<Partial<QueueEntry>> {
+    const c = section.continuity
+    if (!caller || !c || c.withinSec <= 0 || c.holdSec <= 0) return {}
+    try {
+      const last = await this.d.store.history.lastServed(caller, now, c.withinSec * 1000)
+      if (!last || last.at >= enteredAt) return {}
+      return { preferredAgent: last.agentId, preferredUntil: now + c.holdSec * 1000 }
+    } catch (err) {
+      this.d.log.warn({ err }, 'caller history unavailable; routing without continuity')
+      return {}
+    }
+  }
+
+  private async callerOf(callId: string): Promise<string | undefined> {
+    const n = await (this.d.store.calls?.get(callId) ?? Promise.resolve(undefined)).then(
+      (r) => r?.callerNumber,
+      () => undefined,
+    )
+    // Withheld or unknown numbers would all look like one citizen.
+    return n && /^\+?\d{6,}$/.test(n) ? n : undefined
+  }
+
   /** Removes the caller from its queue (hangup, transfer); reports an abandon when asked. */
   async leave(callId: string, reason: 'abandoned' | 'connected' | 'transferred'): Promise<QueueEntry | undefined> {
     const ahead = reason === 'abandoned' ? await this.ahead(callId) : undefined
     const entry = await this.d.store.queues.remove(callId)
     if (entry && reason === 'abandoned') {
+      this.outcomes.record(entry.section, true)
       const waitMs = this.d.clock.now() - entry.enteredAt
       this.d.emit({ type: 'queue.abandoned', callId, section: entry.section, waitMs, position: (ahead ?? 0) + 1 })
     }
@@ -128,14 +194,45 @@ export class AcdService {
   }
 
   async ahead(callId: string): Promise<number | undefined> {
-    const entry = await this.d.store.queues.get(callId)
+    return (await this.status(callId, false))?.ahead
+  }
+
+  /** The caller's entry, callers ahead and estimated wait; undefined when it is not queued. */
+  async status(callId: string, withWait = true): Promise<QueueStatus | undefined> {
+    const entries = await this.allEntries()
+    const entry = entries.find((e) => e.callId === callId)
     if (!entry) return undefined
-    return callersAhead(await this.d.store.queues.list(entry.section), callId)
+    const agents = await this.agentsNow()
+    const ctx = { sections: this.sections, now: this.d.clock.now(), agents }
+    const ahead = callersAhead(entries, callId, ctx) ?? 0
+    if (!withWait) return { entry, ahead, waitSec: undefined }
+    const prior = this.sections.get(entry.section)?.expectedHandleSec ?? DEFAULT_HANDLE_SEC
+    const serving = servingAgents(entry, agents, ctx).map((a) => ({ state: a.state, handleSec: this.handleTimes.agent(entry.section, a.id, prior) }))
+    return { entry, ahead, waitSec: estimateWait({ ahead, agents: serving, abandonShare: this.outcomes.abandonShare(entry.section) }) }
+  }
+
+  private async allEntries(): Promise<QueueEntry[]> {
+    const entries: QueueEntry[] = []
+    for (const s of this.d.sections) entries.push(...(await this.d.store.queues.list(s.id)))
+    return entries
+  }
+
+  /** Agent records with the configured skills and sections (a config change applies at once). */
+  private async agentsNow(): Promise<AgentRecord[]> {
+    return (await this.d.store.agents.list()).map((a) => {
+      const def = this.defs.get(a.id)
+      return def ? { ...a, sections: def.sections, skills: def.skills } : a
+    })
   }
 
   /** The agent's call is over: wrap-up for the section's time, then ready. */
   async agentCallEnded(agentId: string, sectionId: string): Promise<void> {
     const wrap = this.sections.get(sectionId)?.wrapUpSec ?? 0
+    const b = this.busy.get(agentId)
+    if (b) {
+      this.busy.delete(agentId)
+      this.handleTimes.record(b.section, agentId, (this.d.clock.now() - b.since) / 1000 + wrap)
+    }
     const a = await this.transition(agentId, ['on_call', 'reserved'], wrap > 0 ? 'wrap_up' : 'ready', { callId: undefined, idleSince: this.d.clock.now() })
     if (!a) return
     if (wrap > 0) this.later(agentId, wrap * 1000, ['wrap_up'])
@@ -194,9 +291,13 @@ export class AcdService {
   }
 
   private async dispatchOnce(): Promise<void> {
-    const entries: QueueEntry[] = []
-    for (const s of this.d.sections) entries.push(...(await this.d.store.queues.list(s.id)))
-    const plan = planAssignments(entries, await this.d.store.agents.list())
+    const entries = await this.allEntries()
+    const now = this.d.clock.now()
+    const agents = await this.agentsNow()
+    const plan = planAssignments(entries, agents, { sections: this.sections, now })
+    // Agents left ready with callers waiting: time may make them eligible (relaxation, overflow,
+    // a hold ending). With nobody ready, the next agent to become ready dispatches anyway.
+    if (agents.filter((a) => a.state === 'ready').length > plan.length) this.timeNextDispatch(nextRoutingChange(entries, this.sections, now))
     for (const p of plan) {
       const agent = await this.transition(p.agentId, ['ready'], 'reserved', { callId: p.callId })
       if (!agent) continue
@@ -210,7 +311,23 @@ export class AcdService {
     }
   }
 
+  /** Relaxation, overflow or a continuity hold ending changes who may take whom: dispatch then. */
+  private timeNextDispatch(at: number | undefined): void {
+    if (this.stopped || at === undefined) return
+    if (this.routeTimer && this.routeTimer.at <= at) return
+    this.routeTimer?.handle.cancel()
+    const handle = this.d.clock.setTimeout(
+      () => {
+        if (this.routeTimer?.handle === handle) this.routeTimer = undefined
+        this.dispatch()
+      },
+      Math.max(0, at - this.d.clock.now()),
+    )
+    this.routeTimer = { at, handle }
+  }
+
   private async offer(callId: string, agent: AgentRecord, section: SectionDef): Promise<void> {
+    const offeredAt = this.d.clock.now()
     let result: ConnectResult
     try {
       result = await this.d.connector.connect({ callId, agent, section })
@@ -221,6 +338,11 @@ export class AcdService {
       case 'answered': {
         const entry = await this.d.store.queues.remove(callId)
         await this.transition(agent.id, ['reserved'], 'on_call', { callId })
+        this.busy.set(agent.id, { section: section.id, since: offeredAt })
+        if (entry) this.outcomes.record(entry.section, false)
+        if (entry?.caller) {
+          await this.d.store.history.recordServed(entry.caller, agent.id, this.d.clock.now()).catch((err: unknown) => this.d.log.warn({ err }, 'could not record who served the caller'))
+        }
         const waitMs = entry ? this.d.clock.now() - entry.enteredAt : 0
         this.d.emit({ type: 'queue.connected', callId, section: section.id, agentId: agent.id, waitMs })
         break

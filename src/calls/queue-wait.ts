@@ -1,11 +1,12 @@
 /**
- * What a waiting caller hears: music on hold, the number of callers ahead on entry and
- * every few seconds (the section's policy), in the caller's language. Stopping it (agent
- * answered, caller gone) cancels the timer and cuts an announcement short; music is not
- * restarted after a stop.
+ * What a waiting caller hears: music on hold and, per the section's policy, the number of
+ * callers ahead and the estimated wait, on entry and every few seconds, in the caller's
+ * language (schedule, wording and the never-growing position in acd/announce.ts). Stopping it
+ * (agent answered, caller gone) cancels the timer and cuts an announcement short; music is
+ * not restarted after a stop.
  */
-import { nextAnnouncementAt, positionItems } from '../acd/announce.js'
-import type { AcdService } from '../acd/service.js'
+import { announceOnEntry, announcedAhead, announcementItems, nextAnnouncementAt, type LastAhead } from '../acd/announce.js'
+import type { AcdService, QueueStatus } from '../acd/service.js'
 import type { SectionDef } from '../domain/acd.js'
 import type { Clock, TimerHandle } from '../domain/clock.js'
 import type { NewCallEvent } from '../domain/events.js'
@@ -30,7 +31,10 @@ export class QueueWait {
   private readonly abort = new AbortController()
   private announcements = 0
   private enteredAt = 0
-  private lastAt: number | undefined
+  private lastStartAt: number | undefined
+  private lastEndAt: number | undefined
+  /** What the caller last heard about its position: the next announcement never says more. */
+  private last: LastAhead | undefined
 
   constructor(
     private readonly d: QueueWaitDeps,
@@ -45,10 +49,11 @@ export class QueueWait {
     if (callGone.aborted) this.stop()
   }
 
+  /** @param ahead callers ahead when the caller joined (used if the queue cannot be read). */
   async start(ahead: number): Promise<void> {
     this.enteredAt = this.d.clock.now()
     await this.moh(true)
-    if (this.section.announce.onEntry && this.section.announce.position) await this.announce(ahead)
+    if (announceOnEntry(this.section.announce)) await this.announce(await this.status(), ahead)
     this.schedule()
   }
 
@@ -61,31 +66,41 @@ export class QueueWait {
 
   private schedule(): void {
     if (!this.active) return
-    const at = nextAnnouncementAt(this.section.announce, this.enteredAt, this.lastAt)
+    const at = nextAnnouncementAt(this.section.announce, { enteredAt: this.enteredAt, lastStartAt: this.lastStartAt, lastEndAt: this.lastEndAt })
     if (at === undefined) return
     this.timer = this.d.clock.setTimeout(() => void this.periodic(), Math.max(0, at - this.d.clock.now()))
   }
 
   private async periodic(): Promise<void> {
     if (!this.active) return
-    const entry = await this.d.acd.entry(this.callId)
-    if (!entry) return
-    if (entry.status === 'waiting') {
-      const ahead = await this.d.acd.ahead(this.callId)
-      if (ahead !== undefined) await this.announce(ahead)
-    } else {
-      this.lastAt = this.d.clock.now()
-    }
+    const st = await this.status()
+    if (!st) return
+    if (st.entry.status === 'waiting') await this.announce(st)
+    else this.lastStartAt = this.d.clock.now() // an agent is ringing: skip this one
     this.schedule()
   }
 
-  private async announce(ahead: number): Promise<void> {
+  private status(): Promise<QueueStatus | undefined> {
+    return this.d.acd.status(this.callId).catch((err: unknown) => {
+      this.d.log.warn({ err }, 'queue status unavailable for the announcement')
+      return undefined
+    })
+  }
+
+  private async announce(st: QueueStatus | undefined, fallbackAhead?: number): Promise<void> {
     if (!this.active) return
-    this.lastAt = this.d.clock.now()
+    const real = st?.ahead ?? fallbackAhead
+    const priority = st?.entry.priority ?? this.last?.priority ?? 0
+    const ahead = real === undefined ? undefined : announcedAhead(this.last, real, priority)
+    const items = announcementItems(this.section.announce, ahead, st?.waitSec)
+    if (items.length === 0) return
+    if (ahead !== undefined) this.last = { ahead, priority }
+    this.lastStartAt = this.d.clock.now()
     await this.moh(false)
-    this.d.emit({ type: 'queue.announced', callId: this.callId, section: this.section.id, ahead })
+    this.d.emit({ type: 'queue.announced', callId: this.callId, section: this.section.id, ahead: ahead ?? real ?? 0 })
     const id = deriveId(this.callId, 'announce', ++this.announcements)
-    await playToChannel(this.d, this.channelId, positionItems(ahead), this.lang, id, this.abort.signal)
+    await playToChannel(this.d, this.channelId, items, this.lang, id, this.abort.signal)
+    this.lastEndAt = this.d.clock.now()
     if (this.active) await this.moh(true)
   }
 

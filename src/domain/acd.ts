@@ -1,9 +1,49 @@
 /**
  * ACD domain types shared by the queue policies, the queue service and the stores:
- * sections, agents and their states, queue entries.
+ * sections (with their skill requirements, relaxation, overflow, continuity and announcement
+ * policy), agents with their skills and states, queue entries.
  */
 
 export type AgentState = 'logged_out' | 'ready' | 'reserved' | 'on_call' | 'wrap_up' | 'paused'
+
+/** Skill id -> level (1 = basic, 5 = expert). As a requirement: the minimum level. */
+export type SkillLevels = Record<string, number>
+
+/**
+ * A step of relaxation, taken once a caller has waited `afterSec`. The last step reached
+ * applies (steps are kept sorted by afterSec).
+ */
+export interface RelaxStep {
+  afterSec: number
+  /** Every required minimum level becomes at most this (1 = any level of the skill). */
+  minLevel?: number
+  /** The caller's own requirements (language, skills asked by the flow) no longer apply. */
+  dropCallerSkills?: boolean
+}
+
+/**
+ * After `afterSec` of waiting, agents who serve section `to` may also take the caller: the
+ * caller keeps its entry (and its place) in its own section; its own section's agents still
+ * come first.
+ */
+export interface OverflowStep {
+  afterSec: number
+  to: string
+}
+
+export interface AnnouncePolicy {
+  onEntry: boolean
+  /** Seconds between periodic announcements (from the start of the previous one); 0 = none. */
+  everySec: number
+  /** Minimum silence (music) between the end of an announcement and the start of the next. */
+  minGapSec?: number
+  /** Say how many callers are ahead. */
+  position: boolean
+  /** Say the estimated wait. */
+  wait?: boolean
+  /** Estimates above this many minutes are said as "more than N minutes". */
+  waitCapMin?: number
+}
 
 export interface SectionDef {
   id: string
@@ -15,19 +55,29 @@ export interface SectionDef {
   wrapUpSec: number
   /** How long an agent who did not answer stays paused before the engine makes them ready again. */
   noAnswerPauseSec: number
-  announce: {
-    onEntry: boolean
-    /** Seconds between periodic announcements; 0 = none. */
-    everySec: number
-    position: boolean
-  }
+  announce: AnnouncePolicy
+  /**
+   * Skills an agent needs (at least these levels) to serve the section without being one of its
+   * listed members. Members (AgentDef.sections) serve it whatever their levels.
+   */
+  skills?: SkillLevels
+  /** Caller's language -> minimum level of the skill of that name (e.g. en: 2 needs skill `en` >= 2). */
+  languages?: SkillLevels
+  relax?: RelaxStep[]
+  overflow?: OverflowStep[]
+  /** A citizen calling again within withinSec is held for the agent who served them last, up to holdSec. */
+  continuity?: { withinSec: number; holdSec: number }
+  /** Handle time (talk + wrap-up, seconds) assumed before any call of the section has been measured. */
+  expectedHandleSec?: number
 }
 
 export interface AgentDef {
   id: string
   name: string
   endpoint: string
+  /** Sections the agent is a member of: it serves them whatever the skill requirements. */
   sections: string[]
+  skills?: SkillLevels
 }
 
 export interface AgentRecord extends AgentDef {
@@ -53,6 +103,13 @@ export interface QueueEntry {
   status: 'waiting' | 'offered'
   offeredTo?: string
   engineId?: string
+  /** The caller's own skill requirements (e.g. asked by the flow), on top of the section's. */
+  callerSkills?: SkillLevels
+  /** The caller's number (for the continuity rule: who served them is recorded on connect). */
+  caller?: string
+  /** Continuity: the agent who served this citizen last, who gets them first until preferredUntil (ms). */
+  preferredAgent?: string
+  preferredUntil?: number
 }
 
 /** Service order of queue entries: priority (high first), then entry time, then arrival sequence. */
