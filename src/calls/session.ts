@@ -231,6 +231,9 @@ export class CallSession {
     if (this.isGone) return
     this.d.log.debug({ reason }, 'caller gone')
     this.gone.abort(reason)
+    // Now, not when end() gets its turn: events delivered with the hangup (the prompt
+    // finishing because of it) must not move the flow on to a channel that is gone.
+    this.flow?.stop()
   }
 
   /** Rings an agent for this caller (called by the queue service) and connects them on answer. */
