@@ -27,7 +27,9 @@ const play = (items: readonly PromptItem[]): Cfg => ({ src: 'playPrompts', input
 
 /** A transition to another node (always re-entering it, so a menu can loop back to itself). */
 const goto = (nodeId: string, actions: Act[] = [], guard?: Act): Cfg => ({ target: to(nodeId), reenter: true, actions, ...(guard ? { guard } : {}) })
-const onDigit = { target: 'got', actions: ['takeDigit'] }
+/** The trailing terminator of a collect that filled up is swallowed (FlowContext.skipDigit). */
+const swallow: Cfg = { guard: 'isSkipDigit', actions: ['clearSkip'] }
+const onDigit = [swallow, { target: 'got', actions: ['takeDigit'] }]
 
 function waitState(timeoutSec: number, onTimeout: unknown): Cfg {
   return {
@@ -84,7 +86,8 @@ function collectNode(n: CollectNode): Cfg {
     got.push({ guard: act('pendingIs', { digit: n.terminator }), target: 'invalid', actions: ['consumePending'] })
   }
   got.push({ guard: 'pendingNotNumeric', target: 'invalid', actions: ['consumePending'] })
-  got.push(goto(n.next, accept(['appendPending']), act('bufferFullWithPending', { max: n.maxDigits })))
+  const full: Act[] = n.terminator !== '' ? ['appendPending', act('expectTerminator', { terminator: n.terminator })] : ['appendPending']
+  got.push(goto(n.next, accept(full), act('bufferFullWithPending', { max: n.maxDigits })))
   got.push({ target: 'wait', actions: ['appendPending'] })
   return {
     initial: 'start',
@@ -106,7 +109,7 @@ function serviceNode(n: ServiceNode): Cfg {
   const params = n.params
   const branch = (b: { prompts: PromptItem[]; next: string }): Cfg =>
     b.prompts.length > 0
-      ? { invoke: play(b.prompts), on: { 'PROMPTS.DONE': goto(b.next), DTMF: goto(b.next, ['takeDigit']) } }
+      ? { invoke: play(b.prompts), on: { 'PROMPTS.DONE': goto(b.next), DTMF: [swallow, goto(b.next, ['takeDigit'])] } }
       : { always: goto(b.next) }
   const invoke: Cfg[] = [
     {
@@ -178,7 +181,7 @@ function nodeStates(n: FlowNode, s: FlowSettings): Record<string, Cfg> {
             start: { always: [...(n.bargeIn ? [goto(n.next, [record('skipped')], 'hasPending')] : []), { target: 'play' }] },
             play: {
               invoke: play(n.prompts),
-              on: { 'PROMPTS.DONE': goto(n.next, [record('played')]), ...(n.bargeIn ? { DTMF: goto(n.next, ['takeDigit', record('barge-in', true)]) } : {}) },
+              on: { 'PROMPTS.DONE': goto(n.next, [record('played')]), ...(n.bargeIn ? { DTMF: [swallow, goto(n.next, ['takeDigit', record('barge-in', true)])] } : {}) },
             },
           },
         },
@@ -220,6 +223,8 @@ export function buildMachineConfig(f: MachineConfigInput): Record<string, unknow
     initial: stateKey(f.start),
     context: ({ input }: { input: FlowInput }) => initialContext(f, input),
     states,
+    // A key no state takes (e.g. during a back-office call) still ends the wait for a terminator.
+    on: { DTMF: { actions: ['clearSkip'] } },
     output: ({ context, event }: { context: FlowContext; event: { output?: unknown } }): FlowOutput => ({
       outcome: event.output as FlowOutcome,
       lang: context.lang,

@@ -69,7 +69,9 @@ export function flowSetup(deps: FlowMachineDeps) {
         if (last) trail[trail.length - 1] = { ...last, outcome: p.outcome, ...(p.withInput && context.pending ? { input: context.pending } : {}) }
         return { trail }
       }),
-      takeDigit: assign(({ event }) => (event.type === 'DTMF' ? { pending: event.digit } : {})),
+      takeDigit: assign(({ event }) => (event.type === 'DTMF' ? { pending: event.digit, skipDigit: undefined } : {})),
+      expectTerminator: assign((_, p: { terminator: string }) => ({ skipDigit: p.terminator })),
+      clearSkip: assign({ skipDigit: undefined }),
       consumePending: assign({ pending: '' }),
       appendPending: assign(({ context }) => ({ buffer: context.buffer + context.pending, pending: '' })),
       clearBuffer: assign({ buffer: '' }),
@@ -84,6 +86,7 @@ export function flowSetup(deps: FlowMachineDeps) {
     },
     guards: {
       hasPending: ({ context }) => context.pending !== '',
+      isSkipDigit: ({ context, event }) => event.type === 'DTMF' && context.skipDigit !== undefined && context.skipDigit === event.digit,
       pendingIs: ({ context }, p: { digit: string }) => context.pending === p.digit,
       pendingNotNumeric: ({ context }) => !isDigitChar(context.pending),
       retriesLeft: ({ context }, p: { max: number }) => context.retries < p.max,

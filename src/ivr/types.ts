@@ -172,6 +172,12 @@ export interface FlowContext {
   buffer: string
   pending: string
   deadlineAt: number | null
+  /**
+   * A collect node that filled up (maxDigits) before its terminator: the caller, told to end
+   * with the terminator, will likely still press it; that one key is swallowed instead of
+   * barging into what follows. Cleared by the next key, whatever it is.
+   */
+  skipDigit?: string
 }
 
 export interface FlowInput {
