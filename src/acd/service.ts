@@ -115,6 +115,41 @@ export class AcdService {
       if (existing) continue
       await this.d.store.agents.upsert({ ...a, state: loginAll ? 'ready' : 'logged_out', since: now, idleSince: now })
     }
+    await this.rearmTimers(now)
+    this.dispatch()
+  }
+
+  /**
+   * Agents in wrap-up or paused after a missed call have a timer that ends it; timers die with
+   * the engine that set them, so a starting engine sets them again from the store (whichever
+   * engine fires first wins the compare-and-set; the others do nothing).
+   */
+  private async rearmTimers(now: number): Promise<void> {
+    for (const a of await this.d.store.agents.list()) {
+      const secs = a.sections.map((id) => this.sections.get(id)).filter((x): x is SectionDef => x !== undefined)
+      if (a.state === 'wrap_up') {
+        const wrap = Math.max(0, ...secs.map((x) => x.wrapUpSec))
+        this.later(a.id, Math.max(0, a.since + wrap * 1000 - now), ['wrap_up'])
+      } else if (a.state === 'paused' && (a.pauseReason === 'no-answer' || a.pauseReason === 'unreachable')) {
+        const pause = Math.max(0, ...secs.map((x) => x.noAnswerPauseSec))
+        this.later(a.id, Math.max(0, a.since + pause * 1000 - now), ['paused'])
+      }
+    }
+  }
+
+  /**
+   * An offer that was in flight when its engine died: the caller goes back to waiting in its
+   * place and the agent reserved for it is ready again.
+   */
+  async recoverOffer(callId: string): Promise<void> {
+    const entry = await this.d.store.queues.get(callId)
+    if (!entry || entry.status !== 'offered') return
+    await this.d.store.queues.markWaiting(callId)
+    if (entry.offeredTo) {
+      const a = await this.d.store.agents.get(entry.offeredTo)
+      if (a?.state === 'reserved' && a.callId === callId) await this.transition(a.id, ['reserved'], 'ready', { callId: undefined })
+    }
+    this.d.log.info({ callId, agentId: entry.offeredTo }, 'offer interrupted by an engine restart: caller back to its place')
     this.dispatch()
   }
 

@@ -49,11 +49,16 @@ export class QueueWait {
     if (callGone.aborted) this.stop()
   }
 
-  /** @param ahead callers ahead when the caller joined (used if the queue cannot be read). */
-  async start(ahead: number): Promise<void> {
+  /**
+   * @param ahead callers ahead when the caller joined (used if the queue cannot be read).
+   * @param o.resumed the call was resumed after an engine restart: no entry announcement again.
+   */
+  async start(ahead: number, o: { resumed?: boolean } = {}): Promise<void> {
     this.enteredAt = this.d.clock.now()
     await this.moh(true)
-    if (announceOnEntry(this.section.announce)) await this.announce(await this.status(), ahead)
+    // A call resumed by another engine heard its entry announcement already: next one on schedule.
+    if (o.resumed) this.lastStartAt = this.lastEndAt = this.d.clock.now()
+    else if (announceOnEntry(this.section.announce)) await this.announce(await this.status(), ahead)
     this.schedule()
   }
 

@@ -109,6 +109,11 @@ export class CallSession {
       if (rec.phase === 'queue' && rec.section) {
         const entry = await this.d.acd.entry(this.callId)
         this.firstEnteredAt ??= entry?.enteredAt
+        if (entry?.status === 'offered' && entry.offeredTo) {
+          // The dead engine was ringing an agent: drop that leg, the caller keeps its place.
+          await this.d.telephony.channels.hangup(deriveId(this.callId, 'agent', entry.offeredTo, rec.offers)).catch(() => undefined)
+          await this.d.acd.recoverOffer(this.callId)
+        }
         await this.queue(rec.section, entry?.priority ?? 0, lang, { resumed: entry !== undefined })
         return void (await this.finished)
       }
@@ -318,7 +323,7 @@ export class CallSession {
     if (this.phase !== 'queue') return
     this.wait = new QueueWait(this.d, this.callId, this.channelId, section, lang, this.gone.signal)
     // Music and announcements run beside the wait; the call's end stops them.
-    this.wait.start(ahead).catch((err: unknown) => this.d.log.warn({ err }, 'queue announcements failed'))
+    this.wait.start(ahead, { resumed: o.resumed }).catch((err: unknown) => this.d.log.warn({ err }, 'queue announcements failed'))
   }
 
   private async transferOut(number: string, lang: string): Promise<void> {

@@ -195,3 +195,42 @@ t.test('a standby holding back on the lease takes over a dead engine’s calls o
   waiting.hangup()
   await waiting.done
 })
+
+t.test('an engine dying while an agent rings: the next one drops that leg, the caller keeps its place and is offered again; wrap-up timers are re-armed', async (t) => {
+  const clock = new ScaledClock(4, officeMorning(Date.now()))
+  const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
+  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones: (e) => (e === 'PJSIP/op201' ? { answerAfterMs: 6000 } : { answerAfterMs: 800 }) })
+  t.teardown(() => sim.close())
+  const store = createMemoryStore()
+  const frozenStore = freezable(store)
+  const clockA = new KillableClock(clock)
+  let rawA: Telephony | undefined
+  let frozenTel: ReturnType<typeof freezable<Telephony>> | undefined
+  const a = await startHarness({ sim, clock: clockA, store: frozenStore.value, wrapTelephony: (tel) => ((rawA = tel), (frozenTel = freezable(tel)), frozenTel.value) })
+  for (const id of ['op101', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
+  // op102 finished a call just now: in wrap-up, which the dead engine would have ended.
+  await store.agents.transition('op102', ['ready'], 'wrap_up', clock.now())
+
+  const caller = sim.placeCall({ from: '+393331119007', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '1' }, heard('pensions_menu'), { dtmf: '2' }] })
+  const entered = await a.waitEvent(caller.channelId, 'queue.entered')
+  await a.waitEvent(caller.channelId, 'agent.offered')
+  await waitUntil(() => sim.channelCount() === 2, 5_000, 'the agent phone rings')
+  frozenStore.freeze()
+  frozenTel!.freeze()
+  clockA.kill()
+  await rawA!.stop()
+  await a.engine.flows.close()
+
+  const b = await startHarness({ sim, clock, store })
+  t.teardown(() => b.close())
+  const connected = await b.waitEvent(caller.channelId, 'queue.connected', undefined, 30_000)
+  t.equal(connected.agentId, 'op201')
+  t.ok(connected.waitMs >= clock.now() - entered.at - 60_000, 'wait counted from the original entry')
+  const evs = await b.eventsOf(caller.channelId)
+  t.equal(evs.filter((e) => e.type === 'agent.offered').length, 2, 'offered again after the restart')
+  t.equal(evs.filter((e) => e.type === 'queue.entered').length, 1, 'never re-queued')
+  t.equal(sim.channelCount(), 2, 'the first agent leg was dropped: caller and one agent leg')
+  await waitUntil(async () => (await store.agents.get('op102'))?.state === 'ready', 10_000, 'op102 wrap-up ended by the new engine')
+  caller.hangup()
+  await caller.done
+})
