@@ -34,6 +34,8 @@ export interface AppDeps {
   engineId?: string
   /** The Asterisk server this engine drives: call records are kept per server for recovery. */
   serverId?: string
+  /** Set when other engines share the store's queues: dispatch on this period too (ms). */
+  peerDispatchMs?: number
   /** Dial string for external transfers; {number} is replaced. */
   externalDialString?: string
   externalTimeoutSec?: number
@@ -85,6 +87,9 @@ export function createApp(d: AppDeps): App {
     emit,
     engineId,
     connector: { connect: (req) => ref.registry!.connect(req) },
+    // Queues shared with other engines: offer only the callers this engine runs.
+    owns: d.peerDispatchMs ? (callId) => ref.registry?.get(callId) !== undefined : undefined,
+    peerDispatchMs: d.peerDispatchMs,
   })
   const dialString = d.externalDialString ?? 'PJSIP/{number}@trunk'
   const sessionDeps = (log: Logger): SessionDeps => ({
@@ -117,7 +122,7 @@ export function createApp(d: AppDeps): App {
       return runFlow({ telephony: d.telephony, router, clock: d.clock, log, backOffice: d.backOffice }, flow, p)
     },
   })
-  const registry = new SessionRegistry(sessionDeps, { log: d.log, router, app, calls: d.store.calls, serverId })
+  const registry = new SessionRegistry(sessionDeps, { log: d.log, router, app, calls: d.store.calls, serverId, shared: d.peerDispatchMs !== undefined })
   ref.registry = registry
 
   const offResync = d.telephony.events.onResync(async () => {

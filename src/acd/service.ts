@@ -46,6 +46,14 @@ export interface AcdDeps {
   log: Logger
   emit: (e: NewCallEvent) => void
   engineId?: string
+  /**
+   * Several engines share the queues (one store): each engine offers only the callers whose
+   * call it runs (`owns`), following the one plan every engine computes from the shared
+   * queues, so the national order holds; and it dispatches every `peerDispatchMs` too, since an
+   * agent freed or a caller queued by another engine is not announced to this one.
+   */
+  owns?: (callId: string) => boolean
+  peerDispatchMs?: number
 }
 
 export interface JoinParams {
@@ -88,6 +96,7 @@ export class AcdService {
   /** Agents whose call this engine connected: section and time of the offer, for handle times. */
   private readonly busy = new Map<string, { section: string; since: number }>()
   private dispatching = false
+  private peerTimer: TimerHandle | undefined
   private again = false
   private stopped = false
   private readonly inflight = new Set<Promise<void>>()
@@ -117,6 +126,15 @@ export class AcdService {
     }
     await this.rearmTimers(now)
     this.dispatch()
+    if (this.d.peerDispatchMs) this.peerTick(this.d.peerDispatchMs)
+  }
+
+  private peerTick(every: number): void {
+    if (this.stopped) return
+    this.peerTimer = this.d.clock.setTimeout(() => {
+      this.dispatch()
+      this.peerTick(every)
+    }, every)
   }
 
   /**
@@ -155,6 +173,7 @@ export class AcdService {
 
   async stop(): Promise<void> {
     this.stopped = true
+    this.peerTimer?.cancel()
     for (const t of this.timers.values()) t.cancel()
     this.timers.clear()
     this.routeTimer?.handle.cancel()
@@ -334,6 +353,8 @@ export class AcdService {
     // a hold ending). With nobody ready, the next agent to become ready dispatches anyway.
     if (agents.filter((a) => a.state === 'ready').length > plan.length) this.timeNextDispatch(nextRoutingChange(entries, this.sections, now))
     for (const p of plan) {
+      // Another engine's caller: that engine makes this offer (the agent stays planned for it).
+      if (this.d.owns && !this.d.owns(p.callId)) continue
       const agent = await this.transition(p.agentId, ['ready'], 'reserved', { callId: p.callId })
       if (!agent) continue
       if (!(await this.d.store.queues.markOffered(p.callId, p.agentId))) {

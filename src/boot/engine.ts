@@ -15,6 +15,7 @@ import { AppError } from '../domain/errors.js'
 import type { Logger } from '../domain/log.js'
 import type { Store } from '../domain/store.js'
 import type { Telephony } from '../domain/telephony.js'
+import { startEngineApi, type EngineApi } from '../http/engine-api.js'
 import { createHttpBackOffice, FlowRegistry, readCatalogue } from '../ivr/index.js'
 import { catalogueDurations } from '../prompts/durations.js'
 import { startSimulator } from '../sim/index.js'
@@ -46,6 +47,8 @@ export interface BootOptions {
    * (standby) until the lease is free, renews it, and stops acting if it loses it.
    */
   lease?: { ttlMs: number; onLost?: (why: string) => void }
+  /** Dispatch period for queues shared with other engines (default: 1000 ms with a Redis store). */
+  peerDispatchMs?: number
 }
 
 export interface Engine {
@@ -54,6 +57,9 @@ export interface Engine {
   sim?: Simulator
   backOffice?: EmbeddedBackOffice
   ariUrl: string
+  /** Base URL of the HTTP API (/api/..., OpenAPI at /docs). */
+  apiUrl: string
+  api: EngineApi
   stop(opts?: { drainMs?: number }): Promise<void>
 }
 
@@ -125,6 +131,8 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
     config,
     telephony,
     engineId,
+    // A Redis store may be shared by other engines serving the same national queues.
+    peerDispatchMs: o.peerDispatchMs ?? (config.store.kind === 'redis' ? 1000 : undefined),
     // Call records are kept per Asterisk server: a restarted engine or a standby finds them.
     serverId,
     store,
@@ -136,7 +144,17 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
     backOffice: createHttpBackOffice(backOfficeCfg, { logger: log.child({ component: 'backoffice' }) }),
     loginAgents: o.loginAgents ?? config.telephony === 'simulator',
   })
-  await app.start()
+  // The API listens before calls are taken (readiness says when ARI is connected). If it
+  // cannot, or the app cannot start, what was started is closed again.
+  let api: EngineApi | undefined
+  try {
+    api = await startEngineApi({ config, app, store, telephony, clock, log, sections: sections.sections })
+    await app.start()
+  } catch (err) {
+    await api?.close()
+    await Promise.allSettled([keeper?.stop(), flows.close(), backOffice?.close(), sim?.close(), store !== o.store ? store.close() : undefined])
+    throw err
+  }
 
   return {
     app,
@@ -144,7 +162,10 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
     sim,
     backOffice,
     ariUrl,
+    apiUrl: api.url,
+    api,
     async stop(opts) {
+      await api.close()
       await app.stop(opts)
       await keeper?.stop()
       await flows.close()

@@ -21,10 +21,11 @@ export class SessionRegistry implements AgentConnector {
   readonly counters: RegistryCounters = { started: 0, ended: 0 }
   private readonly offStart: () => void
   private accepting = true
+  private warnedIds = false
 
   constructor(
     private readonly deps: (log: Logger) => SessionDeps,
-    private readonly d: { log: Logger; app: string; router: { onStasisStart(h: (e: StasisStartEvent) => void): () => void }; calls?: CallStore; serverId?: string },
+    private readonly d: { log: Logger; app: string; router: { onStasisStart(h: (e: StasisStartEvent) => void): () => void }; calls?: CallStore; serverId?: string; shared?: boolean },
   ) {
     this.offStart = d.router.onStasisStart((e) => this.onStasisStart(e))
   }
@@ -124,6 +125,13 @@ export class SessionRegistry implements AgentConnector {
 
   private startSession(channel: Channel, entry: string | undefined, why: string, rec?: CallRecord): void {
     if (!this.accepting || this.sessions.has(channel.id)) return
+    if (this.d.shared && !this.warnedIds && /^\d+\.\d+$/.test(channel.id)) {
+      this.warnedIds = true
+      this.d.log.error(
+        { channel: channel.id },
+        'channel ids carry no system name while other engines share the store: set systemname in asterisk.conf on every server, or calls of two servers may collide',
+      )
+    }
     const log = this.d.log.child({ callId: channel.id })
     const session = new CallSession(this.deps(log), channel, entry)
     this.sessions.set(channel.id, session)

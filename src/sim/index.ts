@@ -40,6 +40,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     soundDuration: opts.soundDuration ?? defaultSoundDuration,
     phones: opts.phones,
   })
+  sim.registry.systemName = opts.systemName
   sim.svc = {
     startPbx: (ch, c, e, p) => void startPbx(sim, ch, c, e, p),
     leaveBridge: (ch) => leaveBridge(sim, ch),

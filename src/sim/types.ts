@@ -68,6 +68,11 @@ export interface SimulatorOptions {
   users?: Record<string, string>
   clock?: Clock
   asteriskId?: string
+  /**
+   * asterisk.conf `systemname`: prefixes every unique id (and so every channel id Asterisk
+   * chooses), which keeps ids unique across the servers of a cluster.
+   */
+  systemName?: string
   dialplan?: string
   soundDuration?: (name: string, lang: string) => number | undefined
   phones?: PhoneResolver

@@ -43,6 +43,7 @@ export interface HarnessOptions {
   wrapTelephony?: (t: Telephony) => Telephony
   engineId?: string
   lease?: { ttlMs: number }
+  peerDispatchMs?: number
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -50,9 +51,10 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   cpSync(path.join(ROOT, 'config'), path.join(dir, 'config'), { recursive: true })
   cpSync(path.join(ROOT, 'prompts/catalogue.yaml'), path.join(dir, 'prompts/catalogue.yaml'))
   const r = parseEngineConfig(undefined, 'defaults', {})
+  const base = { ...r.config, http: { ...r.config.http, port: 0, host: '127.0.0.1' } }
   const config = o.sim
-    ? { ...r.config, telephony: 'ari' as const, ari: { ...r.config.ari, url: o.sim.url } }
-    : { ...r.config, telephony: 'simulator' as const, simulator: { port: 0, speed: 1 } }
+    ? { ...base, telephony: 'ari' as const, ari: { ...r.config.ari, url: o.sim.url } }
+    : { ...base, telephony: 'simulator' as const, simulator: { port: 0, speed: 1 } }
   const clock = o.clock ?? new ScaledClock(o.factor ?? 10, officeMorning(Date.now()))
   const store = o.store ?? createMemoryStore()
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
@@ -67,6 +69,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     wrapTelephony: o.wrapTelephony,
     engineId: o.engineId,
     lease: o.lease,
+    peerDispatchMs: o.peerDispatchMs,
   })
   if (o.sim) (engine as { sim?: Simulator }).sim = o.sim
   const events = () => store.events.read()

@@ -73,8 +73,11 @@ export class ChannelRegistry {
     return hex8(this.pjsipSeq++)
   }
 
-  /** Asterisk-style generated unique id: epoch seconds . sequence. */
+  /** asterisk.conf `systemname`: when set, Asterisk prefixes every unique id with it and a dash. */
+  systemName: string | undefined
+
+  /** Asterisk-style generated unique id: [systemname-]epoch seconds . sequence. */
   newUniqueId(now: number): string {
-    return `${Math.floor(now / 1000)}.${this.uniqueSeq++}`
+    return `${this.systemName ? `${this.systemName}-` : ''}${Math.floor(now / 1000)}.${this.uniqueSeq++}`
   }
 }
