@@ -45,6 +45,26 @@ export interface AnnouncePolicy {
   waitCapMin?: number
 }
 
+/**
+ * Callbacks (src/calls/callback.ts): a waiting caller presses `digit` to be called back
+ * instead of waiting; its entry stays in the queue, in the same place, as a virtual entry.
+ */
+export interface CallbackPolicy {
+  enabled: boolean
+  /** The key the caller presses while waiting (default '5'). */
+  digit: string
+  /** The offer is said in the announcements once the caller has waited this long. */
+  offerAfterSec: number
+  /** agent-first: ring the agent, then dial the citizen; citizen-first: dial the citizen, prompt, then ring the agent. */
+  mode: 'agent-first' | 'citizen-first'
+  /** Calls to the citizen (answered or not) before the callback fails. */
+  maxAttempts: number
+  /** After an unanswered or busy attempt, the entry is not offered again for this long (it keeps its place). */
+  retryAfterSec: number
+  /** How long the citizen's phone rings. */
+  ringTimeoutSec: number
+}
+
 export interface SectionDef {
   id: string
   name: string
@@ -69,6 +89,7 @@ export interface SectionDef {
   continuity?: { withinSec: number; holdSec: number }
   /** Handle time (talk + wrap-up, seconds) assumed before any call of the section has been measured. */
   expectedHandleSec?: number
+  callback?: CallbackPolicy
 }
 
 export interface AgentDef {
@@ -110,6 +131,24 @@ export interface QueueEntry {
   /** Continuity: the agent who served this citizen last, who gets them first until preferredUntil (ms). */
   preferredAgent?: string
   preferredUntil?: number
+  /** 'callback': a virtual entry, the caller hung up and is called back when its turn comes. */
+  kind?: 'call' | 'callback'
+  /** The callback request of a callback entry. */
+  recall?: CallbackInfo
+  /** The entry is not offered before this time (ms): a callback waiting to retry, keeping its place. */
+  notBefore?: number
+}
+
+/** What a callback entry carries (QueueEntry.recall). */
+export interface CallbackInfo {
+  /** The number to call (the caller's, normalised). */
+  number: string
+  /** When the caller asked (ms). */
+  requestedAt: number
+  /** The engine that took the request: it places the calls (others take over if it does not). */
+  engineId?: string
+  /** Calls placed to the citizen so far. */
+  attempts: number
 }
 
 /** Service order of queue entries: priority (high first), then entry time, then arrival sequence. */

@@ -3,7 +3,7 @@
  * Every method is async (Redis arrives behind the same port). Methods that change several
  * things at once are atomic: an agent is claimed by at most one call.
  */
-import type { AgentRecord, AgentState, QueueEntry } from './acd.js'
+import type { AgentRecord, AgentState, CallbackInfo, QueueEntry } from './acd.js'
 import type { CallEvent } from './events.js'
 
 export interface QueueStore {
@@ -17,6 +17,13 @@ export interface QueueStore {
   markOffered(callId: string, agentId: string): Promise<boolean>
   /** Returns an offered entry to waiting, keeping its place. */
   markWaiting(callId: string): Promise<boolean>
+  /**
+   * Turns a waiting caller's entry into a callback entry in the same place (kind 'callback',
+   * `recall` set), unless another callback for the same number is pending (an entry of
+   * another call registered for cb.number still queued): one pending callback per number.
+   * 'not_waiting': the entry is absent or offered to an agent right now.
+   */
+  enqueueCallback(callId: string, cb: CallbackInfo): Promise<'ok' | 'duplicate' | 'not_waiting'>
 }
 
 export interface AgentStore {

@@ -58,6 +58,39 @@ export function storeContract(t: Test, makeStore: () => Promise<Store>): void {
     t.equal(await s.queues.markOffered('zz', 'ag1'), false)
   })
 
+  t.test('callbacks: the entry keeps its place, one pending callback per number', async (t) => {
+    const s = await makeStore()
+    t.teardown(() => s.close())
+    const cb = (n: string, engineId?: string) => ({ number: n, requestedAt: 10, attempts: 0, ...(engineId ? { engineId } : {}) })
+    await s.queues.enqueue({ callId: 'a', section: 's1', priority: 0, enteredAt: 1, lang: 'it', status: 'waiting' })
+    await s.queues.enqueue({ callId: 'b', section: 's1', priority: 0, enteredAt: 2, lang: 'it', status: 'waiting' })
+    await s.queues.enqueue({ callId: 'c', section: 's2', priority: 0, enteredAt: 3, lang: 'it', status: 'waiting' })
+    const before = (await s.queues.get('a'))!
+    t.equal(await s.queues.enqueueCallback('a', cb('+393331234567', 'eng1')), 'ok')
+    const a = (await s.queues.get('a'))!
+    t.match(a, { kind: 'callback', recall: { number: '+393331234567', requestedAt: 10, attempts: 0, engineId: 'eng1' }, status: 'waiting' })
+    t.same([a.seq, a.enteredAt, a.priority], [before.seq, before.enteredAt, before.priority], 'same place')
+    t.same((await s.queues.list('s1')).map((e) => e.callId), ['a', 'b'], 'still ahead of the later caller')
+    t.equal(await s.queues.enqueueCallback('c', cb('+393331234567')), 'duplicate', 'a second request for the number is refused')
+    t.equal((await s.queues.get('c'))?.kind, undefined, 'the refused caller keeps a plain entry')
+    t.equal(await s.queues.enqueueCallback('c', cb('+393339999999')), 'ok', 'another number is fine')
+    t.equal(await s.queues.markOffered('b', 'ag1'), true)
+    t.equal(await s.queues.enqueueCallback('b', cb('+393330000001')), 'not_waiting', 'offered to an agent right now')
+    t.equal(await s.queues.enqueueCallback('zz', cb('+393330000002')), 'not_waiting')
+    // Offering, retrying (re-enqueue with the same seq) and finally removing the callback entry.
+    t.equal(await s.queues.markOffered('a', 'ag2'), true)
+    t.equal(await s.queues.markWaiting('a'), true)
+    await s.queues.enqueue({ ...(await s.queues.get('a'))!, recall: { ...a.recall!, attempts: 1 }, notBefore: 99 })
+    const retried = (await s.queues.get('a'))!
+    t.match(retried, { kind: 'callback', recall: { attempts: 1 }, notBefore: 99, seq: a.seq })
+    t.same((await s.queues.list('s1')).map((e) => e.callId), ['a', 'b'], 'a retry keeps the place')
+    t.equal(await s.queues.enqueueCallback('b', cb('+393331234567')), 'not_waiting')
+    await s.queues.markWaiting('b')
+    t.equal(await s.queues.enqueueCallback('b', cb('+393331234567')), 'duplicate', 'still pending while retrying')
+    await s.queues.remove('a')
+    t.equal(await s.queues.enqueueCallback('b', cb('+393331234567')), 'ok', 'the number is free once the callback is done')
+  })
+
   t.test('agent transitions are compare-and-set', async (t) => {
     const s = await makeStore()
     t.teardown(() => s.close())

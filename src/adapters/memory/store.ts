@@ -3,7 +3,7 @@
  * Same contract as the Redis store (a later issue); single-threaded JavaScript makes each
  * method atomic as long as it does not await in the middle, which none does.
  */
-import { compareEntries, type AgentRecord, type AgentState, type QueueEntry } from '../../domain/acd.js'
+import { compareEntries, type AgentRecord, type AgentState, type CallbackInfo, type QueueEntry } from '../../domain/acd.js'
 import type { CallEvent } from '../../domain/events.js'
 import type { AgentStore, CallerHistory, CallRecord, CallStore, EventLog, LeaseStore, QueueStore, Store } from '../../domain/store.js'
 
@@ -11,6 +11,8 @@ class MemoryQueues implements QueueStore {
   private readonly entries = new Map<string, QueueEntry>()
   private readonly bySection = new Map<string, Set<string>>()
   private seq = 0
+  /** Number -> the call whose callback is pending for it (stale once that entry is gone). */
+  private readonly callbacks = new Map<string, string>()
 
   async enqueue(e: Omit<QueueEntry, 'seq'> & { seq?: number }): Promise<QueueEntry> {
     this.drop(e.callId)
@@ -53,6 +55,17 @@ class MemoryQueues implements QueueStore {
     e.status = 'waiting'
     delete e.offeredTo
     return true
+  }
+
+  async enqueueCallback(callId: string, cb: CallbackInfo): Promise<'ok' | 'duplicate' | 'not_waiting'> {
+    const e = this.entries.get(callId)
+    if (!e || e.status !== 'waiting') return 'not_waiting'
+    const other = this.callbacks.get(cb.number)
+    if (other !== undefined && other !== callId && this.entries.has(other)) return 'duplicate'
+    e.kind = 'callback'
+    e.recall = { ...cb }
+    this.callbacks.set(cb.number, callId)
+    return 'ok'
   }
 
   private drop(callId: string): QueueEntry | undefined {

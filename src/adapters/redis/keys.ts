@@ -10,6 +10,7 @@
  *   {P}:e               hash, callId -> queue entry record (codec.ts)
  *   {P}:eq, {P}:em      hashes, callId -> the key of the queue holding it, its member there
  *   {P}:seq             counter, the queue entries' tie-breaking seq (INCR)
+ *   {P}:cb              hash, number -> callId of its pending callback entry (one per number)
  *   {P}:a               hash, agent id -> agent record (codec.ts)
  *   {P}:agents          sorted set, agent ids in first-upsert order
  *   {P}:agents:n        counter for that order
@@ -38,6 +39,7 @@ export interface RedisKeys {
   readonly entryQueues: string
   readonly entryMembers: string
   readonly seq: string
+  readonly callbacks: string
   readonly agents: string
   readonly agentOrder: string
   readonly agentOrderCounter: string
@@ -66,6 +68,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     entryQueues: k('eq'),
     entryMembers: k('em'),
     seq: k('seq'),
+    callbacks: k('cb'),
     agents: k('a'),
     agentOrder: k('agents'),
     agentOrderCounter: k('agents', 'n'),

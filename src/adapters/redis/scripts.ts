@@ -23,6 +23,7 @@ export interface ScriptTypes {
   remove: { keys: [entries: string, entryQueues: string, entryMembers: string, op: string]; reply: string | null }
   'mark-offered': { keys: [entries: string, op: string]; reply: number }
   'mark-waiting': { keys: [entries: string, op: string]; reply: number }
+  'enqueue-callback': { keys: [entries: string, callbacks: string, op: string]; reply: 'ok' | 'duplicate' | 'not_waiting' }
   'queue-list': { keys: [queue: string, entries: string]; reply: string[] }
   'agent-upsert': { keys: [agents: string, order: string, orderCounter: string, op: string]; reply: number }
   'agent-transition': { keys: [agents: string, op: string]; reply: string | null }
@@ -44,6 +45,7 @@ export const SCRIPT_NAMES: readonly ScriptName[] = [
   'remove',
   'mark-offered',
   'mark-waiting',
+  'enqueue-callback',
   'queue-list',
   'agent-upsert',
   'agent-transition',

@@ -39,7 +39,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Redis, type Cluster, type RedisOptions } from 'ioredis'
-import type { AgentRecord, AgentState, QueueEntry } from '../../domain/acd.js'
+import type { AgentRecord, AgentState, CallbackInfo, QueueEntry } from '../../domain/acd.js'
 import type { CallEvent } from '../../domain/events.js'
 import type { Logger } from '../../domain/log.js'
 import type { AgentStore, CallerHistory, CallRecord, CallStore, EventLog, LeaseStore, QueueStore, Store } from '../../domain/store.js'
@@ -117,6 +117,11 @@ class RedisQueues implements QueueStore {
 
   async markWaiting(callId: string): Promise<boolean> {
     return (await this.s.scripts.run('mark-waiting', [this.s.keys.entries, this.s.op()], [this.s.opTtlMs, callId])) === 1
+  }
+
+  async enqueueCallback(callId: string, cb: CallbackInfo): Promise<'ok' | 'duplicate' | 'not_waiting'> {
+    const k = this.s.keys
+    return this.s.scripts.run('enqueue-callback', [k.entries, k.callbacks, this.s.op()], [this.s.opTtlMs, callId, cb.number, JSON.stringify(cb)])
   }
 }
 
