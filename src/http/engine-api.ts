@@ -1,0 +1,94 @@
+/**
+ * The HTTP API of a running engine, from its configuration: who may call it (http.tokens; the
+ * demo tokens on the simulator when none are set; nobody on a real Asterisk then), the
+ * escalations with their webhook poster (escalations.*), and the server on http.host:http.port.
+ * bootEngine starts it before taking calls and closes it first on stop.
+ */
+import { createMemoryEscalationStore } from '../adapters/memory/escalations.js'
+import type { App } from '../app.js'
+import type { EngineConfig } from '../config/engine.js'
+import type { Clock } from '../domain/clock.js'
+import type { EscalationStore } from '../domain/escalations.js'
+import type { Logger } from '../domain/log.js'
+import type { Store } from '../domain/store.js'
+import type { Telephony } from '../domain/telephony.js'
+import { EscalationService } from '../escalations/service.js'
+import { WebhookPoster } from '../escalations/webhook.js'
+import { DEMO_TOKENS, tokenAuthenticator, type Authenticator } from './auth.js'
+import { buildHttpServer, startHttpServer, type HttpServer } from './server.js'
+
+export interface EngineApiOptions {
+  config: Pick<EngineConfig, 'http' | 'escalations' | 'telephony' | 'store'>
+  app: Pick<App, 'acd'>
+  store: Store
+  telephony: Pick<Telephony, 'events'>
+  clock: Clock
+  log: Logger
+  sections: Array<{ id: string; serviceLevel?: { withinSec: number } }>
+  /** Replaces the token map (tests; the logins of a later issue). */
+  authenticator?: Authenticator
+  /** Where escalations live (default: in memory). */
+  escalations?: EscalationStore
+}
+
+export interface EngineApi {
+  url: string
+  server: HttpServer
+  escalations: EscalationService
+  close(): Promise<void>
+}
+
+export function authenticatorFor(config: EngineApiOptions['config'], log: Logger): Authenticator {
+  const tokens = config.http.tokens
+  if (Object.keys(tokens).length > 0) return tokenAuthenticator(tokens)
+  if (config.telephony === 'simulator') {
+    log.warn('HTTP API: no http.tokens configured; the demo tokens (demo-supervisor, demo-viewer, demo-op101, ...) are accepted')
+    return tokenAuthenticator(DEMO_TOKENS)
+  }
+  log.warn('HTTP API: no http.tokens configured; only /api/health, /api/ready and /docs answer')
+  return tokenAuthenticator({})
+}
+
+export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
+  const log = o.log.child({ component: 'http' })
+  const store = o.escalations ?? createMemoryEscalationStore()
+  if (!o.escalations && o.config.store.kind === 'redis') log.warn('escalations are kept in this engine\'s memory (no Redis escalation store yet)')
+  const hook = o.config.escalations
+  const poster = hook.webhookUrl
+    ? new WebhookPoster({
+        store,
+        clock: o.clock,
+        log: o.log.child({ component: 'escalations' }),
+        options: { url: hook.webhookUrl, ...(hook.webhookSecret ? { secret: hook.webhookSecret } : {}), maxAttempts: hook.maxAttempts, retryBaseMs: hook.retryBaseMs, retryMaxMs: hook.retryMaxMs, timeoutMs: hook.timeoutMs },
+      })
+    : undefined
+  const service = new EscalationService({ store, clock: o.clock, log: o.log.child({ component: 'escalations' }), onChange: () => poster?.kick() })
+  const server = await buildHttpServer({
+    log,
+    clock: o.clock,
+    store: o.store,
+    dispatch: () => o.app.acd.dispatch(),
+    sections: o.sections,
+    ariEvents: o.telephony.events,
+    escalations: { service, store, kick: () => poster?.kick() },
+    auth: o.authenticator ?? authenticatorFor(o.config, log),
+  })
+  let url: string
+  try {
+    url = await startHttpServer(server, { port: o.config.http.port, host: o.config.http.host })
+  } catch (err) {
+    await server.close()
+    throw err
+  }
+  poster?.start()
+  log.info({ url }, 'HTTP API listening')
+  return {
+    url,
+    server,
+    escalations: service,
+    async close() {
+      await server.close()
+      await poster?.stop()
+    },
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The engine's HTTP API (fastify 5, TypeBox schemas): one plugin per area (health, agents,
+ * escalations, stats), the auth checks (auth.ts), one error shape (errors.ts), and the OpenAPI
+ * document with its browser at /docs. buildHttpServer returns the instance without listening
+ * (tests use inject); startHttpServer listens and returns the base URL.
+ */
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { AgentActions } from '../acd/agent-actions.js'
+import type { Clock } from '../domain/clock.js'
+import { AppError } from '../domain/errors.js'
+import type { Logger } from '../domain/log.js'
+import type { Store } from '../domain/store.js'
+import type { EventStream } from '../domain/telephony.js'
+import type { EscalationStore } from '../domain/escalations.js'
+import type { EscalationService } from '../escalations/service.js'
+import { installAuth, type Authenticator } from './auth.js'
+import { installErrorHandling } from './errors.js'
+import { agentRoutes } from './routes/agents.js'
+import { escalationRoutes } from './routes/escalations.js'
+import { healthRoutes, type ReadinessCheck } from './routes/health.js'
+import { statsRoutes } from './routes/stats.js'
+
+export interface HttpDeps {
+  log: Logger
+  clock: Clock
+  store: Pick<Store, 'agents' | 'events'>
+  /** The queue service's dispatch (agents who become ready get waiting callers). */
+  dispatch: () => void
+  /** Sections with their service-level target (serviceLevel.withinSec of the sections file). */
+  sections: Array<{ id: string; serviceLevel?: { withinSec: number } }>
+  /** ARI events socket: readiness. */
+  ariEvents: Pick<EventStream, 'state'>
+  escalations: { service: EscalationService; store: EscalationStore; kick?: () => void }
+  auth: Authenticator
+  /** More readiness checks (store, ...). */
+  readiness?: ReadinessCheck[]
+  /** Serve the OpenAPI document and its browser at /docs (default true). */
+  docs?: boolean
+}
+
+export type HttpServer = FastifyInstance
+
+export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
+  const app = Fastify({
+    loggerInstance: d.log as FastifyBaseLogger,
+    // Requests are not logged one by one (the engine logs what it does); errors are.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  installErrorHandling(app)
+  installAuth(app, { authenticator: d.auth, publicPrefixes: ['/docs'] })
+
+  // JSON only (415 otherwise). An empty JSON body (a POST with the header and nothing else)
+  // is no body, not an error.
+  app.removeAllContentTypeParsers()
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined)
+    json(req, body as string, done)
+  })
+
+  if (d.docs !== false) {
+    await app.register(swagger, {
+      // Components named after the schemas' $id (Agent, Escalation, ErrorResponse).
+      refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+      openapi: {
+        info: { title: 'centralino API', version: '1', description: 'Contact-centre engine: agents, escalations, statistics. Errors: { error: { code, message, details? } }.' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        security: [{ bearer: [] }],
+      },
+    })
+    await app.register(swaggerUi, { routePrefix: '/docs' })
+  }
+
+  const actions = new AgentActions({ store: d.store, clock: d.clock, dispatch: d.dispatch })
+  await app.register(healthRoutes, {
+    startedAt: Date.now(),
+    checks: [
+      { name: 'ari', code: 'ARI_UNAVAILABLE', check: () => ({ ok: d.ariEvents.state() === 'open', detail: `events socket ${d.ariEvents.state()}` }) },
+      ...(d.readiness ?? []),
+    ],
+  })
+  await app.register(agentRoutes, { actions })
+  await app.register(escalationRoutes, { service: d.escalations.service, outbox: d.escalations.store.outbox, clock: d.clock, kick: d.escalations.kick })
+  await app.register(statsRoutes, {
+    events: d.store.events,
+    clock: d.clock,
+    sections: d.sections.map((s) => ({ id: s.id, ...(s.serviceLevel ? { targetSec: s.serviceLevel.withinSec } : {}) })),
+  })
+  await app.ready()
+  return app
+}
+
+/** Listens on host:port (0 = any free port); returns the base URL to reach it. */
+export async function startHttpServer(app: HttpServer, opts: { port: number; host: string }): Promise<string> {
+  try {
+    await app.listen({ port: opts.port, host: opts.host })
+  } catch (err) {
+    throw new AppError('CONFIG_INVALID', `HTTP API cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`, undefined, { cause: err })
+  }
+  const addr = app.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port
+  const host = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}

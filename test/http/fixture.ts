@@ -1,0 +1,61 @@
+/**
+ * An HTTP API over the in-memory stores with a simulated clock, for fastify.inject tests:
+ * three agents (op1, op2 in operators; op3 in pensions), tokens per role, an ARI events
+ * state the test can flip, and the dispatch calls counted.
+ */
+import type { Test } from 'tap'
+import { createMemoryEscalationStore } from '../../src/adapters/memory/escalations.js'
+import { createMemoryStore } from '../../src/adapters/memory/store.js'
+import { SimClock } from '../../src/domain/clock.js'
+import type { EscalationStore } from '../../src/domain/escalations.js'
+import { silentLogger } from '../../src/domain/log.js'
+import type { Store } from '../../src/domain/store.js'
+import type { ConnectionState } from '../../src/domain/telephony.js'
+import { EscalationService } from '../../src/escalations/service.js'
+import { tokenAuthenticator, type Principal } from '../../src/http/auth.js'
+import { buildHttpServer, type HttpServer } from '../../src/http/server.js'
+import { agentRec } from '../helpers/acd-fixtures.js'
+
+export const TOKENS: Record<string, Principal> = {
+  'tok-supervisor': { user: 'sup', role: 'supervisor' },
+  'tok-viewer': { user: 'view', role: 'viewer' },
+  'tok-manager': { user: 'mgr', role: 'campaign_manager' },
+  'tok-op1': { user: 'op1', role: 'agent', agentId: 'op1' },
+  'tok-op2': { user: 'op2', role: 'agent', agentId: 'op2' },
+}
+
+export const auth = (token: string) => ({ authorization: `Bearer ${token}` })
+
+export interface Api {
+  app: HttpServer
+  store: Store
+  escalations: EscalationStore
+  clock: SimClock
+  dispatches: { count: number }
+  ari: { state: ConnectionState }
+}
+
+export async function startApi(t: Test, o: { docs?: boolean } = {}): Promise<Api> {
+  const store = createMemoryStore()
+  const escalations = createMemoryEscalationStore()
+  const clock = new SimClock()
+  const log = silentLogger()
+  await store.agents.upsert(agentRec('op1', ['operators'], { state: 'logged_out', since: clock.now(), idleSince: clock.now() }))
+  await store.agents.upsert(agentRec('op2', ['operators'], { state: 'ready', since: clock.now(), idleSince: clock.now() }))
+  await store.agents.upsert(agentRec('op3', ['pensions'], { state: 'on_call', callId: 'c-1', since: clock.now(), idleSince: clock.now() }))
+  const dispatches = { count: 0 }
+  const ari = { state: 'open' as ConnectionState }
+  const app = await buildHttpServer({
+    log,
+    clock,
+    store,
+    dispatch: () => dispatches.count++,
+    sections: [{ id: 'operators' }, { id: 'pensions', serviceLevel: { withinSec: 30 } }],
+    ariEvents: { state: () => ari.state },
+    escalations: { service: new EscalationService({ store: escalations, clock, log }), store: escalations },
+    auth: tokenAuthenticator(TOKENS),
+    docs: o.docs ?? false,
+  })
+  t.teardown(() => app.close())
+  return { app, store, escalations, clock, dispatches, ari }
+}
