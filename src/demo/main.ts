@@ -3,7 +3,8 @@
  * example flows and sections) with simulated citizens calling the national number, and a
  * summary every few seconds. Flags: --duration SEC of wall-clock time (default 60, 0 = until Ctrl-C),
  * --rate CALLS_PER_MIN (default 30), --speed FACTOR (time runs FACTOR times faster,
- * default 4), --port PORT (simulator, default 8088; 0 = any). Ctrl-C stops cleanly.
+ * default 4), --port PORT (simulator, default 8088; 0 = any), --api-port PORT (HTTP API, default
+ * http.port of the configuration, 8080; 0 = any). Ctrl-C stops cleanly.
  * Simulated time starts in office hours (a working morning in Rome) so the queues are open.
  */
 import { parseArgs } from 'node:util'
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '30' },
     speed: { type: 'string', default: '4' },
     port: { type: 'string', default: '8088' },
+    'api-port': { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
     'every': { type: 'string', default: '5' },
   },
@@ -45,7 +47,8 @@ if (r.errors.length > 0) {
   process.stderr.write(`demo: invalid configuration\n${formatErrors(r.errors)}\n`)
   process.exit(1)
 }
-const config = { ...r.config, telephony: 'simulator' as const, simulator: { port, speed } }
+const apiPort = values['api-port'] === undefined ? r.config.http.port : num('api-port', values['api-port'], 0)
+const config = { ...r.config, telephony: 'simulator' as const, simulator: { port, speed }, http: { ...r.config.http, port: apiPort } }
 const log = createLogger({ level: values['log-level'] })
 const clock = new ScaledClock(speed, officeMorning(Date.now()))
 
@@ -58,6 +61,8 @@ const started = clock.now()
 process.stdout.write(
   `centralino demo: ARI simulator at ${sim.ariUrl}, ${rate} calls/min of simulated time, time x${speed}, ${durationSec ? `for ${durationSec} s (${Math.round(durationSec * speed)} s simulated)` : 'until Ctrl-C'}\n`,
 )
+const demoToken = Object.keys(config.http.tokens).length === 0 ? ', Authorization: Bearer demo-supervisor' : ''
+process.stdout.write(`API at ${engine.apiUrl} (e.g. GET /api/agents${demoToken}), OpenAPI at ${engine.apiUrl}/docs\n`)
 traffic.start()
 
 const tick = setInterval(() => {
