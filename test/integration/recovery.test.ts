@@ -60,6 +60,7 @@ t.test('kill -9 of the engine with calls in a menu, waiting and talking: a new e
   clockA.kill()
   await rawA!.stop()
   await a.engine.flows.close() // the dead process's file watcher
+  await a.engine.api.close() // and its HTTP API
   const bridgesAtCrash = sim.stats().bridges
   t.equal(bridgesAtCrash, 1, 'the talking call is bridged at the crash')
 
@@ -118,6 +119,7 @@ t.test('a caller who hangs up while no engine runs: the next engine closes the b
   clockA.kill()
   await rawA!.stop()
   await a.engine.flows.close()
+  await a.engine.api.close()
   waiting.hangup()
   await waiting.done
 
@@ -183,6 +185,7 @@ t.test('a standby holding back on the lease takes over a dead engine’s calls o
   clockA.kill()
   await rawA!.stop()
   await a.engine.flows.close()
+  await a.engine.api.close()
   const crashedAt = clock.now()
 
   const b = await standby
@@ -220,6 +223,7 @@ t.test('an engine dying while an agent rings: the next one drops that leg, the c
   clockA.kill()
   await rawA!.stop()
   await a.engine.flows.close()
+  await a.engine.api.close()
 
   const b = await startHarness({ sim, clock, store })
   t.teardown(() => b.close())
