@@ -22,6 +22,11 @@
  * that agent until preferredUntil while the agent is logged in and not paused: the agent,
  * when ready, takes such a caller before anyone else, and nobody else takes the caller
  * meanwhile. The preferred agent must be eligible; otherwise the hold does not apply.
+ *
+ * Callbacks: a callback entry (kind 'callback', the caller hung up and is called back) is
+ * routed like any entry, in the place it had; after an unanswered attempt it is not offered
+ * before its notBefore time, keeping its place (callers behind it may be served meanwhile) and
+ * still counting as ahead of them in announcements.
  */
 import { compareEntries, type AgentRecord, type QueueEntry, type RelaxStep, type SectionDef, type SkillLevels } from '../domain/acd.js'
 
@@ -213,7 +218,7 @@ export function planAssignments(waiting: readonly QueueEntry[], agents: readonly
   const sections = sectionMap(ctx?.sections)
   const now = ctx?.now ?? 0
   const byId = new Map(agents.map((a) => [a.id, a]))
-  const entries = waiting.filter((x) => x.status === 'waiting').sort(compareEntries)
+  const entries = waiting.filter((x) => x.status === 'waiting' && !(x.notBefore !== undefined && x.notBefore > now)).sort(compareEntries)
   const reqOf = requirementMemo(sections, now)
   const taken = new Set<string>()
   const done = new Set<string>()
@@ -342,7 +347,8 @@ export function servingAgents(e: QueueEntry, agents: readonly AgentRecord[], ctx
 
 /**
  * The next time (ms, after now) at which a waiting caller's eligible agents change by time
- * alone: a relax or overflow step reached, a continuity hold ending. undefined if none.
+ * alone: a relax or overflow step reached, a continuity hold ending, a callback's retry time
+ * (notBefore). undefined if none.
  */
 export function nextRoutingChange(entries: readonly QueueEntry[], sections: RoutingContext['sections'], now: number): number | undefined {
   const map = sectionMap(sections)
@@ -356,6 +362,7 @@ export function nextRoutingChange(entries: readonly QueueEntry[], sections: Rout
     for (const r of def?.relax ?? []) consider(e.enteredAt + r.afterSec * 1000)
     for (const o of def?.overflow ?? []) consider(e.enteredAt + o.afterSec * 1000)
     if (e.preferredUntil !== undefined) consider(e.preferredUntil)
+    if (e.notBefore !== undefined) consider(e.notBefore)
   }
   return next
 }

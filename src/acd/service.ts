@@ -32,10 +32,36 @@ export type ConnectResult =
   | { kind: 'caller_gone' }
   | { kind: 'failed'; reason: string }
 
+export interface CallbackRequest extends ConnectRequest {
+  /** The callback entry (its recall.number is the number to call). */
+  entry: QueueEntry
+  /** This attempt's number, 1 for the first call to the citizen. */
+  attempt: number
+}
+
+export type CallbackResult =
+  /** Agent and citizen are bridged; the call reports its end with agentCallEnded. */
+  | { kind: 'answered' }
+  /** The citizen was not reached: an attempt is counted. */
+  | { kind: 'citizen_no_answer'; outcome: 'no_answer' | 'busy' | 'failed'; cause?: number; reason?: string }
+  /** The reserved agent did not answer (or could not be rung): the entry goes back to its place, no attempt counted. */
+  | { kind: 'agent_no_answer'; cause?: number; unreachable?: boolean }
+  /** Cut short (the agent hung up before the citizen answered, the engine stopping): back to its place. */
+  | { kind: 'aborted' }
+
 export interface AgentConnector {
   /** Rings the agent for the caller and, if answered, connects them. */
   connect(req: ConnectRequest): Promise<ConnectResult>
+  /** Places a callback call for a callback entry with the reserved agent (calls/callback.ts). */
+  callback?(req: CallbackRequest): Promise<CallbackResult>
 }
+
+/**
+ * A callback entry whose request was taken by another engine (it places the call) is offered
+ * by this engine once it has been due here for this long without that engine offering it:
+ * the requesting engine may be gone. markOffered is atomic, so only one engine places it.
+ */
+export const CALLBACK_TAKEOVER_MS = 15_000
 
 export interface AcdDeps {
   store: Store
@@ -100,6 +126,8 @@ export class AcdService {
   private again = false
   private stopped = false
   private readonly inflight = new Set<Promise<void>>()
+  /** Callback entries of other engines planned here: since when (for CALLBACK_TAKEOVER_MS). */
+  private readonly callbackDue = new Map<string, number>()
 
   constructor(private readonly d: AcdDeps) {
     this.sections = new Map(d.sections.map((s) => [s.id, s]))
@@ -233,6 +261,8 @@ export class AcdService {
 
   /** Removes the caller from its queue (hangup, transfer); reports an abandon when asked. */
   async leave(callId: string, reason: 'abandoned' | 'connected' | 'transferred'): Promise<QueueEntry | undefined> {
+    // The caller hung up after asking to be called back: its entry stays, and it is no abandon.
+    if (reason === 'abandoned' && (await this.d.store.queues.get(callId))?.kind === 'callback') return undefined
     const ahead = reason === 'abandoned' ? await this.ahead(callId) : undefined
     const entry = await this.d.store.queues.remove(callId)
     if (entry && reason === 'abandoned') {
@@ -241,6 +271,24 @@ export class AcdService {
       this.d.emit({ type: 'queue.abandoned', callId, section: entry.section, waitMs, position: (ahead ?? 0) + 1 })
     }
     return entry
+  }
+
+  /**
+   * The waiting caller asks to be called back on `number`: its entry becomes a callback entry
+   * in the same place (one pending callback per number, atomic in the store). On 'ok' the
+   * caller may hang up: the entry stays and is no abandon.
+   */
+  async requestCallback(callId: string, number: string): Promise<'ok' | 'duplicate' | 'not_waiting' | 'disabled'> {
+    const st = await this.status(callId, false)
+    if (!st) return 'not_waiting'
+    if (!this.sections.get(st.entry.section)?.callback?.enabled) return 'disabled'
+    const now = this.d.clock.now()
+    const r = await this.d.store.queues.enqueueCallback(callId, { number, requestedAt: now, attempts: 0, ...(this.d.engineId ? { engineId: this.d.engineId } : {}) })
+    if (r === 'ok') {
+      this.d.emit({ type: 'callback.requested', callId, section: st.entry.section, number, waitMs: now - st.entry.enteredAt, position: st.ahead + 1 })
+      this.dispatch()
+    }
+    return r
   }
 
   entry(callId: string): Promise<QueueEntry | undefined> {
@@ -350,11 +398,17 @@ export class AcdService {
     const agents = await this.agentsNow()
     const plan = planAssignments(entries, agents, { sections: this.sections, now })
     // Agents left ready with callers waiting: time may make them eligible (relaxation, overflow,
-    // a hold ending). With nobody ready, the next agent to become ready dispatches anyway.
+    // a hold ending, a callback's retry time). With nobody ready, the next agent to become
+    // ready dispatches anyway.
     if (agents.filter((a) => a.state === 'ready').length > plan.length) this.timeNextDispatch(nextRoutingChange(entries, this.sections, now))
+    const byCall = new Map(entries.map((e) => [e.callId, e]))
+    for (const id of this.callbackDue.keys()) if (!byCall.has(id)) this.callbackDue.delete(id)
     for (const p of plan) {
-      // Another engine's caller: that engine makes this offer (the agent stays planned for it).
-      if (this.d.owns && !this.d.owns(p.callId)) continue
+      const entry = byCall.get(p.callId)
+      const callback = entry?.kind === 'callback' ? entry : undefined
+      if (callback) {
+        if (!this.d.connector.callback || !this.ownsCallback(callback, now)) continue
+      } else if (this.d.owns && !this.d.owns(p.callId)) continue // another engine's caller: that engine makes this offer
       const agent = await this.transition(p.agentId, ['ready'], 'reserved', { callId: p.callId })
       if (!agent) continue
       if (!(await this.d.store.queues.markOffered(p.callId, p.agentId))) {
@@ -363,8 +417,85 @@ export class AcdService {
       }
       const section = this.sections.get(p.section)!
       this.d.emit({ type: 'agent.offered', callId: p.callId, section: section.id, agentId: agent.id })
-      this.track(this.offer(p.callId, agent, section))
+      if (callback) {
+        this.callbackDue.delete(p.callId)
+        this.track(this.offerCallback(callback, agent, section))
+      } else this.track(this.offer(p.callId, agent, section))
     }
+  }
+
+  /**
+   * Who places a callback: the engine that took the request (recall.engineId), or, with queues
+   * shared between engines, any engine once the entry has been due there for
+   * CALLBACK_TAKEOVER_MS (the requesting engine may be gone). One engine alone places them all.
+   */
+  private ownsCallback(e: QueueEntry, now: number): boolean {
+    if (!this.d.owns) return true
+    const owner = e.recall?.engineId
+    if (!owner || owner === this.d.engineId) return true
+    const since = this.callbackDue.get(e.callId) ?? now
+    this.callbackDue.set(e.callId, since)
+    return now - since >= CALLBACK_TAKEOVER_MS
+  }
+
+  /** Places a callback call with the reserved agent and keeps the books of its outcome. */
+  private async offerCallback(entry: QueueEntry, agent: AgentRecord, section: SectionDef): Promise<void> {
+    const callId = entry.callId
+    const offeredAt = this.d.clock.now()
+    const attempt = (entry.recall?.attempts ?? 0) + 1
+    const mode = section.callback?.mode ?? 'agent-first'
+    let result: CallbackResult
+    try {
+      result = await this.d.connector.callback!({ callId, agent, section, entry, attempt })
+    } catch (err) {
+      result = { kind: 'citizen_no_answer', outcome: 'failed', reason: err instanceof Error ? err.message : String(err) }
+    }
+    const attemptEvent = (outcome: Extract<NewCallEvent, { type: 'callback.attempt' }>['outcome']) =>
+      this.d.emit({ type: 'callback.attempt', callId, section: section.id, agentId: agent.id, attempt, mode, outcome })
+    switch (result.kind) {
+      case 'answered': {
+        attemptEvent('answered')
+        const done = await this.d.store.queues.remove(callId)
+        await this.transition(agent.id, ['reserved'], 'on_call', { callId })
+        this.busy.set(agent.id, { section: section.id, since: offeredAt })
+        const number = entry.recall?.number
+        if (number) await this.d.store.history.recordServed(number, agent.id, this.d.clock.now()).catch((err: unknown) => this.d.log.warn({ err }, 'could not record who served the caller'))
+        this.d.emit({ type: 'callback.completed', callId, section: section.id, agentId: agent.id, attempts: attempt, waitMs: this.d.clock.now() - (done ?? entry).enteredAt })
+        break
+      }
+      case 'citizen_no_answer': {
+        attemptEvent(result.outcome)
+        // The agent did nothing wrong: ready again at once, keeping their idle order.
+        await this.transition(agent.id, ['reserved'], 'ready', { callId: undefined })
+        const max = section.callback?.maxAttempts ?? 1
+        const cur = await this.d.store.queues.get(callId)
+        if (!cur) break
+        if (attempt >= max) {
+          await this.d.store.queues.remove(callId)
+          this.d.emit({ type: 'callback.failed', callId, section: section.id, attempts: attempt, reason: `citizen not reached (${result.outcome})` })
+          this.d.log.info({ callId, attempts: attempt }, 'callback failed: citizen not reached')
+          break
+        }
+        // Eligible again after retryAfterSec, in the same place (same priority, entry time, seq).
+        const next: QueueEntry = { ...cur, status: 'waiting', recall: { ...cur.recall!, attempts: attempt }, notBefore: this.d.clock.now() + (section.callback?.retryAfterSec ?? 0) * 1000 }
+        delete next.offeredTo
+        await this.d.store.queues.enqueue(next)
+        break
+      }
+      case 'agent_no_answer': {
+        attemptEvent('agent_no_answer')
+        this.d.emit({ type: 'agent.no_answer', callId, section: section.id, agentId: agent.id, cause: result.cause })
+        await this.d.store.queues.markWaiting(callId)
+        const reason = result.unreachable ? 'unreachable' : 'no-answer'
+        if (await this.transition(agent.id, ['reserved'], 'paused', { pauseReason: reason, callId: undefined })) this.later(agent.id, section.noAnswerPauseSec * 1000, ['paused'])
+        break
+      }
+      case 'aborted':
+        await this.d.store.queues.markWaiting(callId)
+        await this.transition(agent.id, ['reserved'], 'ready', { callId: undefined })
+        break
+    }
+    this.dispatch()
   }
 
   /** Relaxation, overflow or a continuity hold ending changes who may take whom: dispatch then. */
@@ -417,6 +548,8 @@ export class AcdService {
       }
       case 'caller_gone':
         await this.transition(agent.id, ['reserved'], 'ready', { callId: undefined })
+        // The caller asked for a callback as this offer was made: its entry waits for its turn.
+        if ((await this.d.store.queues.get(callId))?.kind === 'callback') await this.d.store.queues.markWaiting(callId)
         break
     }
     this.dispatch()

@@ -3,7 +3,9 @@
  * callers ahead and the estimated wait, on entry and every few seconds, in the caller's
  * language (schedule, wording and the never-growing position in acd/announce.ts). Stopping it
  * (agent answered, caller gone) cancels the timer and cuts an announcement short; music is
- * not restarted after a stop.
+ * not restarted after a stop. With callbacks enabled for the section, announcements end with
+ * the callback offer once the caller has waited callback.offerAfterSec (the key press itself is
+ * handled by the call session).
  */
 import { announceOnEntry, announcedAhead, announcementItems, nextAnnouncementAt, type LastAhead } from '../acd/announce.js'
 import type { AcdService, QueueStatus } from '../acd/service.js'
@@ -11,6 +13,7 @@ import type { SectionDef } from '../domain/acd.js'
 import type { Clock, TimerHandle } from '../domain/clock.js'
 import type { NewCallEvent } from '../domain/events.js'
 import { deriveId } from '../domain/ids.js'
+import { prompt } from '../domain/media.js'
 import type { Logger } from '../domain/log.js'
 import type { Telephony } from '../domain/telephony.js'
 import { playToChannel } from './playback.js'
@@ -98,6 +101,10 @@ export class QueueWait {
     const priority = st?.entry.priority ?? this.last?.priority ?? 0
     const ahead = real === undefined ? undefined : announcedAhead(this.last, real, priority)
     const items = announcementItems(this.section.announce, ahead, st?.waitSec)
+    // The callback offer, once the caller has waited the section's offerAfterSec.
+    const cb = this.section.callback
+    const waited = this.d.clock.now() - (st?.entry.enteredAt ?? this.enteredAt)
+    if (cb?.enabled && st?.entry.kind !== 'callback' && waited >= cb.offerAfterSec * 1000) items.push(prompt('callback_offer'))
     if (items.length === 0) return
     if (ahead !== undefined) this.last = { ahead, priority }
     this.lastStartAt = this.d.clock.now()

@@ -4,10 +4,11 @@
  * AgentConnector), and reconciles after the events socket comes back: channels that vanished
  * meanwhile end their sessions, inbound channels that arrived meanwhile get one.
  */
-import type { AgentConnector, ConnectRequest, ConnectResult } from '../acd/service.js'
+import type { AgentConnector, CallbackRequest, CallbackResult, ConnectRequest, ConnectResult } from '../acd/service.js'
 import type { Channel, StasisStartEvent } from '../domain/ari-models.js'
 import type { Logger } from '../domain/log.js'
 import type { CallRecord, CallStore } from '../domain/store.js'
+import { CallbackCall } from './callback.js'
 import { CallSession, type Phase, type SessionDeps } from './session.js'
 
 export interface RegistryCounters {
@@ -17,6 +18,8 @@ export interface RegistryCounters {
 
 export class SessionRegistry implements AgentConnector {
   private readonly sessions = new Map<string, CallSession>()
+  /** Callback calls in progress (calls/callback.ts), by call id. */
+  private readonly callbacks = new Map<string, CallbackCall>()
   private readonly running = new Set<Promise<void>>()
   readonly counters: RegistryCounters = { started: 0, ended: 0 }
   private readonly offStart: () => void
@@ -54,6 +57,20 @@ export class SessionRegistry implements AgentConnector {
     return s.offer(req)
   }
 
+  /** Places a callback call (the queue service reserved the agent); the call goes on after an answer. */
+  async callback(req: CallbackRequest): Promise<CallbackResult> {
+    if (!this.accepting || this.callbacks.has(req.callId)) return { kind: 'aborted' }
+    const log = this.d.log.child({ callId: req.callId, callback: req.attempt })
+    const call = new CallbackCall(this.deps(log), req)
+    this.callbacks.set(req.callId, call)
+    const p = call.ended.finally(() => {
+      this.callbacks.delete(req.callId)
+      this.running.delete(p)
+    })
+    this.running.add(p)
+    return call.run()
+  }
+
   /** Stops taking new calls; waits for the running ones to end (or gives up after the signal). */
   async drain(): Promise<void> {
     this.accepting = false
@@ -72,6 +89,7 @@ export class SessionRegistry implements AgentConnector {
       if (this.d.calls) s.detach()
       else s.callerGone('engine stopping')
     }
+    for (const c of this.callbacks.values()) c.stop()
     await Promise.allSettled([...this.running])
   }
 
@@ -119,7 +137,7 @@ export class SessionRegistry implements AgentConnector {
   private onStasisStart(e: StasisStartEvent): void {
     const kind = e.args[0]
     if (kind === 'inbound') return this.startSession(e.channel, e.args[1], 'stasis start')
-    if (kind === 'agent' || kind === 'external') return // legs owned by a session (dial-leg.ts)
+    if (kind === 'agent' || kind === 'external' || kind === 'callback') return // legs owned by a session or a callback call (dial-leg.ts)
     this.d.log.warn({ args: e.args, channel: e.channel.name }, 'channel entered the application with unknown arguments; ignored')
   }
 

@@ -54,6 +54,11 @@ export class CallSession {
   /** When this call first entered a queue: transfers keep it, so the caller loses no place. */
   private firstEnteredAt: number | undefined
   private offers = 0
+  /** A callback request is being handled (or was taken): further presses are ignored. */
+  private callbackAsked = false
+  private callbackPrompts = 0
+  /** The caller's entry is now a callback entry: no agent is offered to this session any more. */
+  private callbackTaken = false
   private readonly offs: Array<() => void> = []
   private record: CallRecord | undefined
   private detached = false
@@ -108,6 +113,11 @@ export class CallSession {
       const lang = this.flowOutput?.lang ?? rec.lang ?? 'it'
       if (rec.phase === 'queue' && rec.section) {
         const entry = await this.d.acd.entry(this.callId)
+        if (entry?.kind === 'callback') {
+          // The caller had asked to be called back as the engine stopped: the entry stays.
+          this.callbackTaken = true
+          return this.hangupCaller()
+        }
         this.firstEnteredAt ??= entry?.enteredAt
         if (entry?.status === 'offered' && entry.offeredTo) {
           // The dead engine was ringing an agent: drop that leg, the caller keeps its place.
@@ -243,7 +253,7 @@ export class CallSession {
 
   /** Rings an agent for this caller (called by the queue service) and connects them on answer. */
   async offer(req: ConnectRequest): Promise<ConnectResult> {
-    if (this.isGone || this.phase !== 'queue') return { kind: 'caller_gone' }
+    if (this.isGone || this.phase !== 'queue' || this.callbackTaken) return { kind: 'caller_gone' }
     const legId = deriveId(this.callId, 'agent', req.agent.id, ++this.offers)
     this.persist({})
     const leg = await dialLeg(this.d, {
@@ -326,6 +336,43 @@ export class CallSession {
     this.wait.start(ahead, { resumed: o.resumed }).catch((err: unknown) => this.d.log.warn({ err }, 'queue announcements failed'))
   }
 
+  /**
+   * The waiting caller pressed the callback key: with a number we can call, its entry becomes a
+   * callback entry in the same place and the caller hears the confirmation and is hung up (no
+   * abandon: the entry stays). A withheld or invalid number, or a callback already pending for
+   * the number, is refused with a prompt and the caller goes on waiting.
+   */
+  private async askCallback(): Promise<void> {
+    if (this.callbackAsked || this.isGone) return
+    this.callbackAsked = true
+    const section = this.section!
+    const lang = this.flowOutput?.lang ?? this.record?.lang ?? 'it'
+    const number = callbackNumber(this.channel.caller.number ?? this.record?.callerNumber)
+    const r = number ? await this.d.acd.requestCallback(this.callId, number).catch((err: unknown) => (this.d.log.error({ err }, 'callback request failed'), 'failed' as const)) : 'no_number'
+    if (this.isGone || this.phase !== 'queue') return
+    if (r === 'not_waiting' || r === 'disabled' || r === 'failed') {
+      // Offered to an agent right now (or the store failed): the caller simply goes on waiting.
+      this.callbackAsked = false
+      return
+    }
+    this.wait?.stop()
+    const n = ++this.callbackPrompts
+    if (r === 'ok') {
+      this.callbackTaken = true
+      this.d.log.info('callback requested; the caller keeps its place as a callback entry')
+      await this.d.telephony.channels.stopMoh(this.channelId).catch(() => undefined)
+      await playToChannel(this.d, this.channelId, [prompt('callback_confirmed')], lang, deriveId(this.callId, 'callback-confirmed', n), this.gone.signal)
+      return this.hangupCaller()
+    }
+    await this.d.telephony.channels.stopMoh(this.channelId).catch(() => undefined)
+    await playToChannel(this.d, this.channelId, [prompt(r === 'duplicate' ? 'callback_already_pending' : 'callback_no_number')], lang, deriveId(this.callId, 'callback-refused', n), this.gone.signal)
+    if (this.isGone || this.phase !== 'queue') return
+    // Back to waiting in the same place: music and announcements on schedule (no entry announcement).
+    this.wait = new QueueWait(this.d, this.callId, this.channelId, section, lang, this.gone.signal)
+    this.wait.start(0, { resumed: true }).catch((err: unknown) => this.d.log.warn({ err }, 'queue announcements failed'))
+    if (r === 'duplicate') this.callbackAsked = false
+  }
+
   private async transferOut(number: string, lang: string): Promise<void> {
     this.phase = 'transfer'
     this.persist({ phase: 'transfer' })
@@ -386,6 +433,7 @@ export class CallSession {
     switch (e.type) {
       case 'ChannelDtmfReceived':
         if (this.phase === 'ivr') this.flow?.send(e.digit)
+        else if (this.phase === 'queue' && this.section?.callback?.enabled && e.digit === this.section.callback.digit) void this.askCallback()
         return
       case 'StasisEnd':
       case 'ChannelHangupRequest':
@@ -425,4 +473,10 @@ export class CallSession {
     this.phase = 'ended'
     this.d.emit({ type: 'call.ended', callId: this.callId, reason: String(this.gone.signal.reason ?? 'ended'), durationMs: this.d.clock.now() - this.startedAt })
   }
+}
+
+/** The caller's number, if it is one we can call back (not withheld, not a short or odd string). */
+export function callbackNumber(n: string | undefined): string | undefined {
+  const v = n?.replace(/[\s-]/g, '')
+  return v && /^\+?\d{6,15}$/.test(v) ? v : undefined
 }

@@ -28,6 +28,19 @@ const ContinuitySchema = Type.Object(
   { additionalProperties: false },
 )
 
+const CallbackSchema = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ description: 'A waiting caller may press `digit` to be called back, keeping its place' })),
+    digit: Type.Optional(Type.String({ pattern: '^[0-9*#]$', expected: 'one key: 0-9, * or #' })),
+    offerAfterSec: Type.Optional(Type.Number({ minimum: 0, description: 'The offer is said in the announcements once the caller has waited this long' })),
+    mode: Type.Optional(Type.Union([Type.Literal('agent-first'), Type.Literal('citizen-first')], { expected: "'agent-first' or 'citizen-first'" })),
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, description: 'Calls to the citizen before the callback fails' })),
+    retryAfterSec: Type.Optional(Type.Number({ minimum: 0, description: 'After an unanswered attempt, not offered again for this long (the place is kept)' })),
+    ringTimeoutSec: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: "How long the citizen's phone rings" })),
+  },
+  { additionalProperties: false },
+)
+
 const SectionSchema = Type.Object(
   {
     id: Id,
@@ -63,6 +76,7 @@ const SectionSchema = Type.Object(
     overflow: Type.Optional(Type.Array(Type.Object({ afterSec: Seconds, to: Id }, { additionalProperties: false }))),
     continuity: Type.Optional(ContinuitySchema),
     expectedHandleSec: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Handle time assumed until calls have been measured' })),
+    callback: Type.Optional(CallbackSchema),
     serviceLevel: Type.Optional(
       Type.Object(
         { percent: Type.Number({ minimum: 0, maximum: 100 }), withinSec: Type.Number({ exclusiveMinimum: 0 }) },
@@ -201,6 +215,18 @@ function toSection(s: SectionFile, continuity: SectionConfig['continuity']): Sec
   if (c) out.continuity = c
   if (s.expectedHandleSec !== undefined) out.expectedHandleSec = s.expectedHandleSec
   if (s.serviceLevel) out.serviceLevel = s.serviceLevel
+  if (s.callback) {
+    const c = s.callback
+    out.callback = {
+      enabled: c.enabled ?? true,
+      digit: c.digit ?? '5',
+      offerAfterSec: c.offerAfterSec ?? 60,
+      mode: c.mode ?? 'agent-first',
+      maxAttempts: c.maxAttempts ?? 3,
+      retryAfterSec: c.retryAfterSec ?? 300,
+      ringTimeoutSec: c.ringTimeoutSec ?? 30,
+    }
+  }
   return out
 }
 
