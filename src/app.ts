@@ -86,7 +86,7 @@ export function createApp(d: AppDeps): App {
     log: d.log.child({ component: 'acd' }),
     emit,
     engineId,
-    connector: { connect: (req) => ref.registry!.connect(req) },
+    connector: { connect: (req) => ref.registry!.connect(req), callback: (req) => ref.registry!.callback(req) },
     // Queues shared with other engines: offer only the callers this engine runs.
     owns: d.peerDispatchMs ? (callId) => ref.registry?.get(callId) !== undefined : undefined,
     peerDispatchMs: d.peerDispatchMs,
