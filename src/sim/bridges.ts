@@ -91,6 +91,7 @@ export function leaveBridge(sim: Sim, ch: Channel): void {
   const b = ch.bridge as Bridge | undefined
   if (!b) return
   const m = b.members.find((x) => x.ch === ch)
+  for (const pb of [...sim.playbacks.values()]) if (pb.targetUri === `channel:${ch.id}`) pb.leftBridge(b)
   setVar(sim, ch, 'BRIDGEPEER', undefined)
   ch.bridge = undefined
   ch.bridgeRole = ''

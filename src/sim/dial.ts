@@ -229,7 +229,12 @@ export function ariDial(sim: Sim, ch: Channel, timeoutSec: number): void {
   ch.dialWatch = new AriDialWatch(sim, ch)
   if (ch.tech === 'Local') {
     const ok = startLocalCall(sim, ch, () => sim.bus.dial(ch, '', dialstring))
-    if (!ok) return softHangupSilent(sim, ch)
+    if (!ok) {
+      // ast_call failed: no Dial event; the control thread hangs the channel up, and a real
+      // Asterisk 22 reports ChannelDestroyed with cause 16 (seen live, test/live/parity).
+      ch.hangupCause = 16
+      return softHangupSilent(sim, ch)
+    }
   } else {
     ch.started = true
     sim.bus.dial(ch, '', dialstring)

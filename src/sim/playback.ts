@@ -23,8 +23,20 @@ export interface PlaybackTarget {
   speaker?: Channel
 }
 
+/**
+ * Registers a playback under its id. Asterisk does not refuse a playback id already in use
+ * (no 409): its container allows duplicates and a lookup finds the oldest still there.
+ */
+export function registerPlayback(sim: Sim, pb: Playback): void {
+  const first = sim.playbacks.get(pb.id)
+  if (first) first.later.push(pb)
+  else sim.playbacks.set(pb.id, pb)
+}
+
 export class Playback {
   state: PlaybackState = 'queued'
+  /** Younger playbacks given the same id, found once this one is gone. */
+  later: Playback[] = []
   index = 0
   canceled = false
   private timer: { cancel(): void } | undefined
@@ -55,8 +67,32 @@ export class Playback {
   }
 
   private remove(): void {
-    if (this.sim.playbacks.get(this.id) === this) this.sim.playbacks.delete(this.id)
+    const first = this.sim.playbacks.get(this.id)
+    if (first !== this) {
+      if (first) first.later = first.later.filter((p) => p !== this)
+      return
+    }
+    const next = this.later.shift()
+    if (!next) {
+      this.sim.playbacks.delete(this.id)
+      return
+    }
+    next.later = this.later
+    this.later = []
+    this.sim.playbacks.set(this.id, next)
   }
+
+  /**
+   * The channel left `bridge`: a channel playback that started while it was in that bridge
+   * (Asterisk plays it as a bridge-channel action) ends there, "done", before
+   * ChannelLeftBridge; one started outside the bridge plays on. Seen live (test/live/parity).
+   */
+  leftBridge(bridge: unknown): void {
+    if (this.state === 'playing' && this.startedIn !== undefined && this.startedIn === bridge) this.finishMedia?.('stopped')
+  }
+
+  /** The bridge the target channel was in when the current media started. */
+  private startedIn: unknown
 
   /** DELETE /playbacks/{id}: 'ok' or 'failed' (cannot stop this media). */
   stop(): 'ok' | 'failed' {
@@ -94,6 +130,7 @@ export class Playback {
         return playFrom(i + 1)
       }
       this.state = 'playing'
+      this.startedIn = this.targetUri.startsWith('channel:') ? this.target.speaker?.bridge : undefined
       this.publish()
       const last = i === this.medias.length - 1
       if (len.kind === 'missing') {

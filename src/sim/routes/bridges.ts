@@ -4,7 +4,7 @@ import { bridgeHearers, bridgePlay, createBridge, destroyBridge, joinBridge, lea
 import type { Sim } from '../core.js'
 import type { Bridge } from '../model/bridge.js'
 import type { Channel } from '../model/channel.js'
-import { Playback } from '../playback.js'
+import { Playback, registerPlayback } from '../playback.js'
 import { controlOf } from '../stasis.js'
 import { bodyParam, err, noContent, okJson, pathParam, q, type ApiRequest, type ApiResult, type RouteSpec } from './types.js'
 
@@ -44,12 +44,11 @@ function play(r: ApiRequest): ApiResult {
   const media = p.list('media')
   if (media.length === 0) return err(500, 'Failed to queue media for playback')
   const id = path.playbackId ?? p.str('playbackId') ?? newId()
-  if (sim.playbacks.has(id)) return err(409, 'Playback with the given id already exists')
   const pb = new Playback(sim, id, media, `bridge:${b.id}`, p.str('lang') ?? 'en', {
     recipients: () => sim.bus.recipients([], b),
     hearers: () => bridgeHearers(b),
   })
-  sim.playbacks.set(id, pb)
+  registerPlayback(sim, pb)
   const json = pb.json()
   bridgePlay(sim, b, pb)
   return { status: 201, json, headers: [['Location', `/ari/playbacks/${id}`]] }

@@ -4,7 +4,7 @@ import type { Sim } from '../core.js'
 import { raiseDtmf } from '../callers.js'
 import type { Channel } from '../model/channel.js'
 import { setVar } from '../model/lifecycle.js'
-import { Playback } from '../playback.js'
+import { Playback, registerPlayback } from '../playback.js'
 import { mediaLength } from '../sounds.js'
 import { findControl, isResult, stateInvalid } from './common.js'
 import { err, noContent, ok, pathParam, q, type ApiRequest, type ApiResult, type RouteSpec } from './types.js'
@@ -25,7 +25,6 @@ function play(r: ApiRequest): ApiResult {
   const media = p.list('media')
   if (media.length === 0) return err(500, 'Failed to queue media for playback')
   const id = path.playbackId ?? p.str('playbackId') ?? newId()
-  if (sim.playbacks.has(id)) return err(409, 'Playback with the given id already exists')
   const ch = c.ch
   const lang = p.str('lang') ?? ch.language
   const pb = new Playback(sim, id, media, `channel:${ch.id}`, lang, {
@@ -33,7 +32,7 @@ function play(r: ApiRequest): ApiResult {
     hearers: () => channelHearers(ch),
     speaker: ch,
   })
-  sim.playbacks.set(id, pb)
+  registerPlayback(sim, pb)
   const failsAtOnce = !c.busy() && media.length === 1 && mediaLength(media[0]!, lang, sim.soundDuration).kind === 'missing'
   const before = pb.json()
   c.enqueue(pb.command())
