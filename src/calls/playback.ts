@@ -27,6 +27,41 @@ export function playToChannel(
   signal?: AbortSignal,
 ): Promise<PlayResult> {
   if (items.length === 0) return Promise.resolve('done')
+  return followPlayback(t, playbackId, signal, (finish) =>
+    t.telephony.channels.play(channelId, { media: items.map(mediaUri), lang, playbackId }).then(
+      (pb) => {
+        if (pb.state === 'failed' || pb.state === 'done') finish(pb.state === 'failed' ? 'failed' : 'done')
+      },
+      (err) => {
+        t.log.warn({ err, playbackId }, 'play request failed')
+        finish('failed')
+      },
+    ),
+  )
+}
+
+/**
+ * Waits for a playback started earlier (by this engine before a restart): resolves when it
+ * finishes, at once 'done' when Asterisk no longer has it. Never starts anything, so a resumed
+ * call never hears a prompt twice.
+ */
+export function awaitPlayback(t: PlayTarget, playbackId: string, signal?: AbortSignal): Promise<PlayResult> {
+  return followPlayback(t, playbackId, signal, (finish) =>
+    t.telephony.playbacks.get(playbackId).then(
+      (pb) => {
+        if (pb.state === 'failed' || pb.state === 'done') finish(pb.state === 'failed' ? 'failed' : 'done')
+      },
+      (err) => finish(isNotFound(err) ? 'done' : 'failed'),
+    ),
+  )
+}
+
+/**
+ * Resolves with how the playback ended: PlaybackFinished (the handler is registered before
+ * `kick` sends its request, since events can arrive before the HTTP reply), what `kick` learns
+ * from Asterisk, or an abort (which stops the playback).
+ */
+function followPlayback(t: PlayTarget, playbackId: string, signal: AbortSignal | undefined, kick: (finish: (r: PlayResult) => void) => Promise<void>): Promise<PlayResult> {
   if (signal?.aborted) return Promise.resolve('stopped')
   return new Promise<PlayResult>((resolve) => {
     let settled = false
@@ -47,47 +82,6 @@ export function playToChannel(
       })
     }
     signal?.addEventListener('abort', onAbort, { once: true })
-    t.telephony.channels.play(channelId, { media: items.map(mediaUri), lang, playbackId }).then(
-      (pb) => {
-        if (pb.state === 'failed' || pb.state === 'done') finish(pb.state === 'failed' ? 'failed' : 'done')
-      },
-      (err) => {
-        t.log.warn({ err, playbackId }, 'play request failed')
-        finish('failed')
-      },
-    )
-  })
-}
-
-/**
- * Waits for a playback started earlier (by this engine before a restart): resolves when it
- * finishes, at once 'done' when Asterisk no longer has it. Never starts anything, so a resumed
- * call never hears a prompt twice.
- */
-export function awaitPlayback(t: PlayTarget, playbackId: string, signal?: AbortSignal): Promise<PlayResult> {
-  if (signal?.aborted) return Promise.resolve('stopped')
-  return new Promise<PlayResult>((resolve) => {
-    let settled = false
-    const finish = (r: PlayResult) => {
-      if (settled) return
-      settled = true
-      off()
-      signal?.removeEventListener('abort', onAbort)
-      resolve(r)
-    }
-    const off = t.router.onPlayback(playbackId, (e) => {
-      if (e.type === 'PlaybackFinished') finish(e.playback.state === 'failed' ? 'failed' : 'done')
-    })
-    const onAbort = () => {
-      finish('stopped')
-      t.telephony.playbacks.stop(playbackId).catch(() => undefined)
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-    t.telephony.playbacks.get(playbackId).then(
-      (pb) => {
-        if (pb.state === 'failed' || pb.state === 'done') finish(pb.state === 'failed' ? 'failed' : 'done')
-      },
-      (err) => finish(isNotFound(err) ? 'done' : 'failed'),
-    )
+    void kick(finish)
   })
 }

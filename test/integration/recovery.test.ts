@@ -7,7 +7,7 @@
  * kept — without playing or dialing anything twice.
  */
 import path from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createMemoryStore } from '../../src/adapters/memory/store.js'
 import { ScaledClock } from '../../src/domain/clock.js'
 import type { Telephony } from '../../src/domain/telephony.js'
@@ -15,33 +15,57 @@ import { officeMorning } from '../../src/demo/office-hours.js'
 import { readCatalogue } from '../../src/ivr/index.js'
 import { catalogueDurations } from '../../src/prompts/durations.js'
 import { startSimulator } from '../../src/sim/index.js'
+import type { PhoneResolver, Simulator } from '../../src/sim/types.js'
+import type { Store } from '../../src/domain/store.js'
 import { waitUntil } from '../helpers/async.js'
-import { KillableClock, freezable } from '../helpers/freeze.js'
-import { heard, startHarness } from './harness.js'
+import { KillableClock, freezable, type Freezable } from '../helpers/freeze.js'
+import { heard, startHarness, type HarnessOptions } from './harness.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
-t.test('kill -9 of the engine with calls in a menu, waiting and talking: a new engine resumes them all', async (t) => {
+/** A simulated Asterisk on a clock 4x real time, starting in office hours. */
+async function world(t: Test, phones: PhoneResolver = () => ({ answerAfterMs: 800 })) {
   const clock = new ScaledClock(4, officeMorning(Date.now()))
   const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
-  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones: () => ({ answerAfterMs: 800 }) })
+  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones })
   t.teardown(() => sim.close())
-  const store = createMemoryStore()
-  const frozenStore = freezable(store)
-  let rawA: Telephony | undefined
-  let frozenTel: ReturnType<typeof freezable<Telephony>> | undefined
-  const clockA = new KillableClock(clock)
-  const a = await startHarness({
-    sim,
-    clock: clockA,
+  return { clock, sim, store: createMemoryStore() }
+}
+
+/**
+ * An engine that can be killed as by kill -9: crash() freezes its store and telephony (nothing
+ * it does reaches them any more), drops its timers, closes its events socket.
+ */
+async function crashableEngine(w: { clock: ScaledClock; sim: Simulator; store: Store }, o: Partial<HarnessOptions> = {}) {
+  const frozenStore = freezable(w.store)
+  const clock = new KillableClock(w.clock)
+  let raw: Telephony | undefined
+  let frozenTel: Freezable<Telephony> | undefined
+  const h = await startHarness({
+    ...o,
+    sim: w.sim,
+    clock,
     store: frozenStore.value,
-    engineId: 'engine-a',
     wrapTelephony: (tel) => {
-      rawA = tel
+      raw = tel
       frozenTel = freezable(tel)
       return frozenTel.value
     },
   })
+  const crash = async () => {
+    frozenStore.freeze()
+    frozenTel!.freeze()
+    clock.kill()
+    await raw!.stop()
+    await h.engine.flows.close() // the dead process's file watcher
+  }
+  return { h, crash }
+}
+
+t.test('kill -9 of the engine with calls in a menu, waiting and talking: a new engine resumes them all', async (t) => {
+  const w = await world(t)
+  const { clock, sim, store } = w
+  const { h: a, crash } = await crashableEngine(w, { engineId: 'engine-a' })
   // Pensions has nobody free: the waiting caller stays waiting through the crash.
   for (const id of ['op101', 'op201', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
 
@@ -55,11 +79,7 @@ t.test('kill -9 of the engine with calls in a menu, waiting and talking: a new e
   await waitUntil(async () => (await store.calls.get(inMenu.channelId))?.flow !== undefined, 5_000, 'menu state saved')
 
   // kill -9: engine A can no longer act; its socket goes away.
-  frozenStore.freeze()
-  frozenTel!.freeze()
-  clockA.kill()
-  await rawA!.stop()
-  await a.engine.flows.close() // the dead process's file watcher
+  await crash()
   await a.engine.api.close() // and its HTTP API
   const bridgesAtCrash = sim.stats().bridges
   t.equal(bridgesAtCrash, 1, 'the talking call is bridged at the crash')
@@ -101,24 +121,13 @@ t.test('kill -9 of the engine with calls in a menu, waiting and talking: a new e
 })
 
 t.test('a caller who hangs up while no engine runs: the next engine closes the books', async (t) => {
-  const clock = new ScaledClock(4, officeMorning(Date.now()))
-  const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
-  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')) })
-  t.teardown(() => sim.close())
-  const store = createMemoryStore()
-  const frozenStore = freezable(store)
-  let rawA: Telephony | undefined
-  let frozenTel: ReturnType<typeof freezable<Telephony>> | undefined
-  const clockA = new KillableClock(clock)
-  const a = await startHarness({ sim, clock: clockA, store: frozenStore.value, wrapTelephony: (tel) => ((rawA = tel), (frozenTel = freezable(tel)), frozenTel.value) })
+  const w = await world(t)
+  const { clock, sim, store } = w
+  const { h: a, crash } = await crashableEngine(w)
   for (const id of ['op101', 'op201', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
   const waiting = sim.placeCall({ from: '+393331119004', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '1' }, heard('pensions_menu'), { dtmf: '2' }] })
   await a.waitEvent(waiting.channelId, 'queue.entered')
-  frozenStore.freeze()
-  frozenTel!.freeze()
-  clockA.kill()
-  await rawA!.stop()
-  await a.engine.flows.close()
+  await crash()
   await a.engine.api.close()
   waiting.hangup()
   await waiting.done
@@ -134,11 +143,7 @@ t.test('a caller who hangs up while no engine runs: the next engine closes the b
 })
 
 t.test('graceful stop hands the calls over: the next engine resumes the waiting caller in its place', async (t) => {
-  const clock = new ScaledClock(4, officeMorning(Date.now()))
-  const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
-  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones: () => ({ answerAfterMs: 800 }) })
-  t.teardown(() => sim.close())
-  const store = createMemoryStore()
+  const { clock, sim, store } = await world(t)
   const a = await startHarness({ sim, clock, store })
   for (const id of ['op101', 'op201', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
   const waiting = sim.placeCall({ from: '+393331119005', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '1' }, heard('pensions_menu'), { dtmf: '2' }] })
@@ -159,17 +164,10 @@ t.test('graceful stop hands the calls over: the next engine resumes the waiting 
 })
 
 t.test('a standby holding back on the lease takes over a dead engine’s calls once the lease lapses', async (t) => {
-  const clock = new ScaledClock(4, officeMorning(Date.now()))
-  const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
-  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones: () => ({ answerAfterMs: 800 }) })
-  t.teardown(() => sim.close())
-  const store = createMemoryStore()
-  const frozenStore = freezable(store)
-  const clockA = new KillableClock(clock)
-  let rawA: Telephony | undefined
-  let frozenTel: ReturnType<typeof freezable<Telephony>> | undefined
+  const w = await world(t)
+  const { clock, sim, store } = w
   const lease = { ttlMs: 3000 }
-  const a = await startHarness({ sim, clock: clockA, store: frozenStore.value, engineId: 'active', lease, wrapTelephony: (tel) => ((rawA = tel), (frozenTel = freezable(tel)), frozenTel.value) })
+  const { h: a, crash } = await crashableEngine(w, { engineId: 'active', lease })
   for (const id of ['op101', 'op201', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
   let standbyUp = false
   const standby = startHarness({ sim, clock, store, engineId: 'standby', lease }).then((h) => ((standbyUp = true), h))
@@ -180,11 +178,7 @@ t.test('a standby holding back on the lease takes over a dead engine’s calls o
   t.equal(standbyUp, false, 'the standby waits while the active engine holds the lease')
   t.equal(await store.leases.holder(`server:centralino@${sim.url}`, clock.now()), 'active')
 
-  frozenStore.freeze()
-  frozenTel!.freeze()
-  clockA.kill()
-  await rawA!.stop()
-  await a.engine.flows.close()
+  await crash()
   await a.engine.api.close()
   const crashedAt = clock.now()
 
@@ -200,16 +194,9 @@ t.test('a standby holding back on the lease takes over a dead engine’s calls o
 })
 
 t.test('an engine dying while an agent rings: the next one drops that leg, the caller keeps its place and is offered again; wrap-up timers are re-armed', async (t) => {
-  const clock = new ScaledClock(4, officeMorning(Date.now()))
-  const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
-  const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones: (e) => (e === 'PJSIP/op201' ? { answerAfterMs: 6000 } : { answerAfterMs: 800 }) })
-  t.teardown(() => sim.close())
-  const store = createMemoryStore()
-  const frozenStore = freezable(store)
-  const clockA = new KillableClock(clock)
-  let rawA: Telephony | undefined
-  let frozenTel: ReturnType<typeof freezable<Telephony>> | undefined
-  const a = await startHarness({ sim, clock: clockA, store: frozenStore.value, wrapTelephony: (tel) => ((rawA = tel), (frozenTel = freezable(tel)), frozenTel.value) })
+  const w = await world(t, (e) => (e === 'PJSIP/op201' ? { answerAfterMs: 6000 } : { answerAfterMs: 800 }))
+  const { clock, sim, store } = w
+  const { h: a, crash } = await crashableEngine(w)
   for (const id of ['op101', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
   // op102 finished a call just now: in wrap-up, which the dead engine would have ended.
   await store.agents.transition('op102', ['ready'], 'wrap_up', clock.now())
@@ -218,11 +205,7 @@ t.test('an engine dying while an agent rings: the next one drops that leg, the c
   const entered = await a.waitEvent(caller.channelId, 'queue.entered')
   await a.waitEvent(caller.channelId, 'agent.offered')
   await waitUntil(() => sim.channelCount() === 2, 5_000, 'the agent phone rings')
-  frozenStore.freeze()
-  frozenTel!.freeze()
-  clockA.kill()
-  await rawA!.stop()
-  await a.engine.flows.close()
+  await crash()
   await a.engine.api.close()
 
   const b = await startHarness({ sim, clock, store })
