@@ -33,8 +33,23 @@ function phones(citizens: Record<string, () => PhoneBehaviour>) {
   }
 }
 
-async function setup(t: Test, citizens: Record<string, () => PhoneBehaviour>, cb: Partial<CallbackPolicy>): Promise<Harness> {
-  const h = await startHarness({ phones: phones(citizens) })
+/** Media played to each channel, as asked of Asterisk. */
+type Plays = Array<{ channelId: string; media: string[] }>
+
+async function setup(t: Test, citizens: Record<string, () => PhoneBehaviour>, cb: Partial<CallbackPolicy>, plays: Plays = []): Promise<Harness> {
+  const h = await startHarness({
+    phones: phones(citizens),
+    wrapTelephony: (tel) => ({
+      ...tel,
+      channels: {
+        ...tel.channels,
+        play: (channelId, p) => {
+          plays.push({ channelId, media: p.media })
+          return tel.channels.play(channelId, p)
+        },
+      },
+    }),
+  })
   t.teardown(() => h.close())
   h.engine.app.acd.section('operators')!.callback = policy(cb)
   for (const id of OPERATORS) t.ok(await h.engine.app.acd.pause(id, 'meeting'), `${id} paused`)
@@ -106,7 +121,8 @@ t.test('the caller keeps its place as a callback entry; one pending per number; 
 t.test('citizen first: busy, tried again later in its place, then answered; the agent is freed meanwhile', async (t) => {
   const A = '+393331110011'
   let dials = 0
-  const h = await setup(t, { [A]: () => (++dials === 1 ? { busy: true } : { answerAfterMs: 1000, hangupAfterMs: 20_000 }) }, { mode: 'citizen-first', retryAfterSec: 30 })
+  const plays: Plays = []
+  const h = await setup(t, { [A]: () => (++dials === 1 ? { busy: true } : { answerAfterMs: 1000, hangupAfterMs: 20_000 }) }, { mode: 'citizen-first', retryAfterSec: 30 }, plays)
   const sim = h.engine.sim!
   const acd = h.engine.app.acd
   const a = sim.placeCall({ from: A, to: '803164', script: askCallback })
@@ -127,7 +143,10 @@ t.test('citizen first: busy, tried again later in its place, then answered; the 
   const second = (await h.eventsOf(a.channelId)).filter((e) => e.type === 'callback.attempt')
   t.same(second.map((e) => (e as { outcome: string }).outcome), ['busy', 'answered'])
   t.ok(second[1]!.at - first.at >= 30_000, 'the retry waited retryAfterSec (engine clock)')
-  t.ok((await bridges(h)).some((x) => x.channels.length === 2), 'citizen and agent in one bridge')
+  const bridged = (await bridges(h)).find((x) => x.channels.length === 2)
+  t.ok(bridged, 'citizen and agent in one bridge')
+  const intro = plays.find((p) => p.media.some((m) => m.endsWith('centralino/callback_intro')))
+  t.ok(intro && bridged?.channels.includes(intro.channelId), 'the citizen heard the callback introduction before the agent joined')
   // The citizen hangs up after a while: the agent is not left on the call.
   await waitUntil(async () => ['wrap_up', 'ready'].includes((await h.store.agents.get('op102'))?.state ?? ''), 60_000, 'op102 free after the call')
 })
