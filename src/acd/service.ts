@@ -175,10 +175,10 @@ export class AcdService {
       const secs = a.sections.map((id) => this.sections.get(id)).filter((x): x is SectionDef => x !== undefined)
       if (a.state === 'wrap_up') {
         const wrap = Math.max(0, ...secs.map((x) => x.wrapUpSec))
-        this.later(a.id, Math.max(0, a.since + wrap * 1000 - now), ['wrap_up'])
+        this.later(a.id, Math.max(0, a.since + wrap * 1000 - now), ['wrap_up'], a.since)
       } else if (a.state === 'paused' && (a.pauseReason === 'no-answer' || a.pauseReason === 'unreachable')) {
         const pause = Math.max(0, ...secs.map((x) => x.noAnswerPauseSec))
-        this.later(a.id, Math.max(0, a.since + pause * 1000 - now), ['paused'])
+        this.later(a.id, Math.max(0, a.since + pause * 1000 - now), ['paused'], a.since)
       }
     }
   }
@@ -337,7 +337,7 @@ export class AcdService {
     }
     const a = await this.transition(agentId, ['on_call', 'reserved'], wrap > 0 ? 'wrap_up' : 'ready', { callId: undefined, idleSince: this.d.clock.now() })
     if (!a) return
-    if (wrap > 0) this.later(agentId, wrap * 1000, ['wrap_up'])
+    if (wrap > 0) this.later(agentId, wrap * 1000, ['wrap_up'], a.since)
     else this.dispatch()
   }
 
@@ -487,7 +487,8 @@ export class AcdService {
         this.d.emit({ type: 'agent.no_answer', callId, section: section.id, agentId: agent.id, cause: result.cause })
         await this.d.store.queues.markWaiting(callId)
         const reason = result.unreachable ? 'unreachable' : 'no-answer'
-        if (await this.transition(agent.id, ['reserved'], 'paused', { pauseReason: reason, callId: undefined })) this.later(agent.id, section.noAnswerPauseSec * 1000, ['paused'])
+        const paused = await this.transition(agent.id, ['reserved'], 'paused', { pauseReason: reason, callId: undefined })
+        if (paused) this.later(agent.id, section.noAnswerPauseSec * 1000, ['paused'], paused.since)
         break
       }
       case 'aborted':
@@ -540,9 +541,8 @@ export class AcdService {
         this.d.emit({ type: 'agent.no_answer', callId, section: section.id, agentId: agent.id, cause })
         await this.d.store.queues.markWaiting(callId)
         const reason = result.kind === 'no_answer' ? 'no-answer' : 'unreachable'
-        if (await this.transition(agent.id, ['reserved'], 'paused', { pauseReason: reason, callId: undefined })) {
-          this.later(agent.id, section.noAnswerPauseSec * 1000, ['paused'])
-        }
+        const paused = await this.transition(agent.id, ['reserved'], 'paused', { pauseReason: reason, callId: undefined })
+        if (paused) this.later(agent.id, section.noAnswerPauseSec * 1000, ['paused'], paused.since)
         this.d.log.warn({ agentId: agent.id, callId, reason }, 'agent did not answer; caller back to its place')
         break
       }
@@ -569,14 +569,19 @@ export class AcdService {
     return this.d.store.agents.transition(id, from, to, this.d.clock.now(), patch)
   }
 
-  /** Makes the agent ready after ms, if still in one of `from` by then. */
-  private later(agentId: string, ms: number, from: AgentState[]): void {
+  /** Makes the agent ready after ms, if still in the state entered at `since` by then. */
+  private later(agentId: string, ms: number, from: AgentState[], since: number): void {
     const t = this.d.clock.setTimeout(() => {
       this.timers.delete(agentId)
       this.track(
-        this.d.store.agents.transition(agentId, from, 'ready', this.d.clock.now(), { idleSince: this.d.clock.now() }).then((a) => {
+        (async () => {
+          // Only the state this timer was set for: if the agent moved since (paused for lunch
+          // through the API, another wrap-up), the timer is stale and does nothing.
+          const cur = await this.d.store.agents.get(agentId)
+          if (!cur || cur.since !== since || !from.includes(cur.state)) return
+          const a = await this.d.store.agents.transition(agentId, from, 'ready', this.d.clock.now(), { idleSince: this.d.clock.now() })
           if (a) this.dispatch()
-        }),
+        })(),
       )
     }, ms)
     this.timers.set(agentId, t)

@@ -11,7 +11,8 @@ export interface FlowRun {
   readonly flowId: string
   readonly version: string
   send(digit: string): void
-  stop(): void
+  /** Stops the flow; with `handover`, the prompt playing in Asterisk is left to finish. */
+  stop(handover?: boolean): void
   /** Resolves with the flow's output when it reaches a final node. */
   readonly done: Promise<FlowOutput>
 }

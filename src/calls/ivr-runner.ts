@@ -15,7 +15,7 @@ import type { Telephony } from '../domain/telephony.js'
 import { createFlowMachine, type BackOfficeCall, type CompiledFlow, type FlowEvent, type FlowMachine, type FlowOutput, type PlayPromptsInput } from '../ivr/index.js'
 import type { BackOfficeInput, BackOfficeOutput } from '../ivr/types.js'
 import type { FlowRun, StartFlowParams } from './flow-run.js'
-import { awaitPlayback, playToChannel } from './playback.js'
+import { awaitPlayback, HANDOVER, playToChannel } from './playback.js'
 import type { EventRouter } from './router.js'
 
 export interface IvrRunnerDeps {
@@ -38,6 +38,8 @@ interface CallRun {
    * awaited instead of played again.
    */
   restoring: boolean
+  /** Stopped to hand the call over: leave the prompt playing in Asterisk. */
+  handover?: boolean
 }
 
 /** The run of each call, by its root actor's system. */
@@ -62,7 +64,7 @@ const playPrompts = fromCallback<FlowEvent, PlayPromptsInput>(({ input, sendBack
     if (r === 'failed') d.log.warn({ playbackId, items: input.items.length }, 'prompt failed to play; flow goes on')
     if (r !== 'stopped') sendBack({ type: 'PROMPTS.DONE' })
   })
-  return () => abort.abort()
+  return () => abort.abort(run.handover ? HANDOVER : undefined)
 })
 
 const backOffice = fromPromise<BackOfficeOutput, BackOfficeInput>(({ input, signal, system }) => runOf(system).d.backOffice(input, signal))
@@ -99,7 +101,10 @@ export function runFlow(d: IvrRunnerDeps, flow: CompiledFlow, p: StartFlowParams
     flowId: flow.id,
     version: flow.version,
     send: (digit) => actor.send({ type: 'DTMF', digit }),
-    stop: () => actor.stop(),
+    stop: (handover) => {
+      if (handover) run.handover = true
+      actor.stop()
+    },
     done,
   }
 }

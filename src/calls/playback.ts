@@ -12,6 +12,12 @@ import type { EventRouter } from './router.js'
 
 export type PlayResult = 'done' | 'failed' | 'stopped'
 
+/**
+ * Abort reason of an engine handing its calls over: local waiting stops, but the playback in
+ * Asterisk is left to finish (the next engine waits for it instead of cutting it short).
+ */
+export const HANDOVER = 'engine stopping: handed over'
+
 export interface PlayTarget {
   telephony: Telephony
   router: EventRouter
@@ -77,6 +83,7 @@ function followPlayback(t: PlayTarget, playbackId: string, signal: AbortSignal |
     })
     const onAbort = () => {
       finish('stopped')
+      if (signal?.reason === HANDOVER) return
       t.telephony.playbacks.stop(playbackId).catch(() => {
         /* already finished or channel gone: nothing to stop */
       })

@@ -16,7 +16,7 @@ import { deriveId } from '../domain/ids.js'
 import { prompt } from '../domain/media.js'
 import type { Logger } from '../domain/log.js'
 import type { Telephony } from '../domain/telephony.js'
-import { playToChannel } from './playback.js'
+import { HANDOVER, playToChannel } from './playback.js'
 import type { EventRouter } from './router.js'
 
 export interface QueueWaitDeps {
@@ -48,8 +48,8 @@ export class QueueWait {
     /** The call's own signal: when the caller goes, everything here stops too. */
     callGone: AbortSignal,
   ) {
-    callGone.addEventListener('abort', () => this.stop(), { once: true })
-    if (callGone.aborted) this.stop()
+    callGone.addEventListener('abort', () => this.stop(callGone.reason === HANDOVER), { once: true })
+    if (callGone.aborted) this.stop(callGone.reason === HANDOVER)
   }
 
   /**
@@ -66,10 +66,10 @@ export class QueueWait {
   }
 
   /** Stops announcements and the timer. Music on hold is left to the caller of stop(). */
-  stop(): void {
+  stop(handover = false): void {
     this.active = false
     this.timer?.cancel()
-    this.abort.abort()
+    this.abort.abort(handover ? HANDOVER : undefined)
   }
 
   private schedule(): void {

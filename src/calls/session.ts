@@ -14,7 +14,7 @@ import { prompt } from '../domain/media.js'
 import { dialLeg, type LegDeps } from './dial-leg.js'
 import type { CallRecord, CallStore } from '../domain/store.js'
 import type { FlowOutput, FlowRun, StartFlowParams } from './flow-run.js'
-import { playToChannel } from './playback.js'
+import { HANDOVER, playToChannel } from './playback.js'
 import { QueueWait, type QueueWaitDeps } from './queue-wait.js'
 
 export type Phase = 'starting' | 'ivr' | 'queue' | 'connected' | 'transfer' | 'ending' | 'ended'
@@ -238,7 +238,7 @@ export class CallSession {
    */
   detach(): void {
     this.detached = true
-    this.callerGone('engine stopping: handed over')
+    this.callerGone(HANDOVER)
   }
 
   /** The caller's channel left (hung up, or taken away from the application). */
@@ -248,7 +248,7 @@ export class CallSession {
     this.gone.abort(reason)
     // Now, not when end() gets its turn: events delivered with the hangup (the prompt
     // finishing because of it) must not move the flow on to a channel that is gone.
-    this.flow?.stop()
+    this.flow?.stop(this.detached)
   }
 
   /** Rings an agent for this caller (called by the queue service) and connects them on answer. */
@@ -455,8 +455,8 @@ export class CallSession {
     const was = this.phase
     this.phase = 'ending'
     this.callerGone('call ended')
-    this.flow?.stop()
-    this.wait?.stop()
+    this.flow?.stop(this.detached)
+    this.wait?.stop(this.detached)
     if (this.detached) {
       // Handed over: the record stays as last written; the next engine takes it from there.
       await this.writing

@@ -147,3 +147,23 @@ t.test('a connector that throws counts as unreachable; unknown sections are refu
   t.equal(offers.length, 2)
   await stop()
 })
+
+t.test('a stale timer does nothing: an agent who paused for lunch after a missed call stays paused', async (t) => {
+  const { clock, store, offers, acd, stop } = setup({ agents: ['a1'] })
+  await acd.start(true)
+  await acd.join('c1', { section: 'pens', lang: 'it' })
+  await settle()
+  offers[0]!.result.resolve({ kind: 'no_answer' })
+  await settle()
+  t.match(await store.agents.get('a1'), { state: 'paused', pauseReason: 'no-answer' })
+  // Through the agent API (straight to the store): back to ready, then paused for lunch.
+  clock.advance(10_000)
+  await store.agents.transition('a1', ['paused'], 'ready', clock.now())
+  clock.advance(1_000)
+  await store.agents.transition('a1', ['ready'], 'paused', clock.now(), { pauseReason: 'lunch' })
+  await acd.leave('c1', 'abandoned')
+  clock.advance(30_000) // the missed-call pause (30 s) would have ended now
+  await settle()
+  t.match(await store.agents.get('a1'), { state: 'paused', pauseReason: 'lunch' }, 'lunch not cut short')
+  await stop()
+})

@@ -42,7 +42,7 @@ t.test(`Redis down for ${OUTAGE_MS / 1000} s with calls in a menu, waiting and t
   t.notOk(menu.heard.some((u) => u.endsWith('technical_error')), 'nobody was told about a technical error')
   await redis.start()
 
-  await waitUntil(async () => (await store.queues.get(menu.channelId))?.section === 'income_support', 30_000, 'the menu caller queued once Redis was back')
+  t.equal((await h.waitEvent(menu.channelId, 'queue.entered', undefined, 30_000)).section, 'income_support', 'the menu caller queued once Redis was back')
   await waitUntil(async () => ['wrap_up', 'ready'].includes((await store.agents.get(connected.agentId))?.state ?? ''), 30_000, 'the operator freed')
   t.ok(await store.queues.get(waiting.channelId), 'the waiting caller kept its entry')
   await waitUntil(async () => (await store.events.read()).some((e) => e.callId === talking.channelId && e.type === 'call.ended'), 30_000, 'the talking call ended in the log')
