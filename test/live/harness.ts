@@ -84,6 +84,8 @@ export async function startLiveHarness(env: LiveEnv, o: { proxy?: boolean } = {}
   const r = parseEngineConfig(undefined, 'defaults', {})
   const config = {
     ...r.config,
+    // The engine's HTTP API on a free loopback port (as test/integration/harness.ts does).
+    http: { ...r.config.http, port: 0, host: '127.0.0.1' },
     telephony: 'ari' as const,
     ari: { ...r.config.ari, url: proxy?.url ?? env.url, username: env.user, password: env.password },
     backOffice: { ...r.config.backOffice, baseUrl: backOffice.url },
