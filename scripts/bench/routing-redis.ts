@@ -5,15 +5,13 @@
  * as the queue service does; the claim is then undone for the next round. Prints p50/p99 of
  * each part. Run: npx tsx scripts/bench/routing-redis.ts [--waiting N] [--agents N] [--rounds N]
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { planAssignments } from '../../src/acd/routing.js'
 import { createRedisStore, seedRedisStore, syntheticLoad } from '../../src/adapters/redis/index.js'
 import { readSections } from '../../src/config/sections.js'
 import type { QueueEntry } from '../../src/domain/acd.js'
+import { startBenchRedis } from './redis-server.js'
 
 export interface RoutingBenchResult {
   waiting: number
@@ -28,14 +26,12 @@ const pct = (xs: number[], p: number) => {
 }
 
 export async function runRoutingBench(o: { waiting: number; agents: number; rounds: number }): Promise<RoutingBenchResult | undefined> {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
+  const redis = startBenchRedis()
+  if (!redis) {
     process.stdout.write('routing on Redis: skipped (redis-server is not installed)\n')
     return undefined
   }
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-redis-'))
-  const sock = path.join(dir, 'redis.sock')
-  const server = spawn('redis-server', ['--port', '0', '--unixsocket', sock, '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' })
-  const store = createRedisStore({ url: sock, prefix: 'bench-routing' })
+  const store = createRedisStore({ url: redis.url, prefix: 'bench-routing' })
   try {
     for (let i = 0; i < 100; i++) {
       try {
@@ -76,9 +72,7 @@ export async function runRoutingBench(o: { waiting: number; agents: number; roun
     return { ...o, ms }
   } finally {
     await store.close()
-    server.kill('SIGTERM')
-    await new Promise((r) => server.once('exit', r))
-    rmSync(dir, { recursive: true, force: true })
+    await redis.stop()
   }
 }
 

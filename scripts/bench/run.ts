@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: figures for issue 2 (Foundation), printed, never asserted.
  *  1. new inbound calls per second the engine sustains against the ARI simulator;
- *  2. engine CPU and memory per call with 1,000 calls in the menus.
+ *  2. engine CPU and memory per call with 1,000 calls in the menus;
+ * and for issue 3 (national-grade ACD): 3. routing decision latency with 10,000 waiting calls
+ * and 2,000 agents in Redis, 4. estimated-wait error beside app_queue's formula, 5. time from
+ * kill -9 to calls resumed.
  * The simulator runs in a child process (sim-child.ts) so its CPU is not the engine's; the
  * engine runs here, restarted once with --expose-gc so memory is read after a full GC.
  * Results also go to bench-results/issue2.json. Flags: --rates 20,50,100,200,300,400
@@ -13,6 +16,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startBenchEngine } from './engine.js'
+import { formatKillResume, measureKillResume } from './kill-resume.js'
+import { formatRouting, runRoutingBench } from './routing-redis.js'
 import { measureInboundRate } from './inbound-rate.js'
 import { measureMenuHold } from './menu-hold.js'
 import { holdText, machineText, rateNotes, rateTable } from './report.js'
@@ -88,4 +93,27 @@ async function main(collect: () => void): Promise<void> {
   } finally {
     await sim.close()
   }
+  await issue3(say)
+  // Child processes and sockets of the measurements are closed; do not wait for stray timers.
+  process.exit(0)
+}
+
+/** Issue 3 (national-grade ACD): routing latency on Redis, estimated-wait error, kill -9 to resumed. */
+async function issue3(say: (s: string) => void): Promise<void> {
+  const began = Date.now()
+  say('\ncentralino bench (issue 3)')
+  say('\n3. routing decision latency on Redis')
+  const routing = await runRoutingBench({ waiting: 10_000, agents: 2_000, rounds: 100 })
+  if (routing) say(formatRouting(routing))
+  say('\n4. estimated wait: mean absolute error, ours beside app_queue\'s formula (npm run bench:ewt)')
+  await new Promise<void>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/ewt.ts')], { cwd: ROOT, stdio: 'inherit' })
+    child.on('exit', () => resolve())
+  })
+  say('\n5. time from kill -9 to calls resumed')
+  const kill = await measureKillResume({ calls: 100 })
+  say(kill ? formatKillResume(kill) : '  skipped (redis-server is not installed)')
+  const out = path.resolve(ROOT, 'bench-results/issue3.json')
+  writeFileSync(out, `${JSON.stringify({ issue: 3, at: new Date(began).toISOString(), machine: machineInfo(), loadAverageAtEnd: loadAverage(), routing, killResume: kill }, null, 2)}\n`)
+  say(`\nissue 3 results written to ${path.relative(ROOT, out)} (took ${((Date.now() - began) / 1000).toFixed(0)} s)`)
 }

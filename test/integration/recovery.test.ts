@@ -175,7 +175,7 @@ t.test('graceful stop hands the calls over: the next engine resumes the waiting 
 t.test('a standby holding back on the lease takes over a dead engine’s calls once the lease lapses', async (t) => {
   const w = await world(t)
   const { clock, sim, store } = w
-  const lease = { ttlMs: 3000 }
+  const lease = { ttlMs: 12_000 } // 3 s of real time at 4x: renewals stay on time on a loaded machine
   const { h: a, crash } = await crashableEngine(w, { engineId: 'active', lease })
   for (const id of ['op101', 'op201', 'op202']) await a.engine.app.acd.pause(id, 'meeting')
   let standbyUp = false
