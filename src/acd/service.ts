@@ -341,6 +341,38 @@ export class AcdService {
     else this.dispatch()
   }
 
+  /**
+   * Attended transfer: reserves the ready agent the routing rules would pick for a caller of
+   * `sectionId` arriving now (best-skilled, then longest idle), for the operator to consult.
+   * Undefined when nobody is free: the operator tries later or transfers blind.
+   */
+  async reserveForConsult(sectionId: string, callId: string, lang: string): Promise<{ agent: AgentRecord; section: SectionDef } | undefined> {
+    const section = this.sections.get(sectionId)
+    if (!section) return undefined
+    const now = this.d.clock.now()
+    const probe: QueueEntry = { callId: `consult:${callId}`, section: sectionId, priority: 0, enteredAt: now, seq: 0, lang, status: 'waiting' }
+    const agents = await this.agentsNow()
+    for (const p of planAssignments([probe], agents, { sections: this.sections, now })) {
+      const agent = await this.transition(p.agentId, ['ready'], 'reserved', { callId })
+      if (agent) return { agent, section }
+    }
+    return undefined
+  }
+
+  /** The consulted agent answered: on a call (with the operator, then with the caller). */
+  async consultAnswered(agentId: string, sectionId: string, callId: string): Promise<void> {
+    await this.transition(agentId, ['reserved'], 'on_call', { callId })
+    this.busy.set(agentId, { section: sectionId, since: this.d.clock.now() })
+  }
+
+  /** The consultation ended without a transfer: the agent is free again (paused if it never answered). */
+  async consultReleased(agentId: string, sectionId: string, answered: boolean): Promise<void> {
+    if (answered) return this.agentCallEnded(agentId, sectionId)
+    const section = this.sections.get(sectionId)
+    const paused = await this.transition(agentId, ['reserved'], 'paused', { pauseReason: 'no-answer', callId: undefined })
+    if (paused && section) this.later(agentId, section.noAnswerPauseSec * 1000, ['paused'], paused.since)
+  }
+
   async setReady(agentId: string): Promise<boolean> {
     const a = await this.transition(agentId, ['logged_out', 'paused', 'wrap_up'], 'ready', { idleSince: this.d.clock.now() })
     if (a) this.dispatch()

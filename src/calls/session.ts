@@ -19,7 +19,18 @@ import { QueueWait, type QueueWaitDeps } from './queue-wait.js'
 
 export type Phase = 'starting' | 'ivr' | 'queue' | 'connected' | 'transfer' | 'ending' | 'ended'
 
-export type TransferResult = { ok: true } | { ok: false; code: 'CALL_GONE' | 'BAD_STATE' | 'NOT_FOUND'; message: string }
+export type TransferResult = { ok: true } | { ok: false; code: 'CALL_GONE' | 'BAD_STATE' | 'NOT_FOUND' | 'NO_AGENT' | 'NO_ANSWER'; message: string }
+
+/** An attended transfer in progress: the section agent the operator consults. */
+interface Consultation {
+  agentId: string
+  section: SectionDef
+  legId: string
+  answered: boolean
+  abort: AbortController
+  off?: () => void
+  by?: string
+}
 
 export interface SessionDeps extends QueueWaitDeps, LegDeps {
   app: string
@@ -54,6 +65,8 @@ export class CallSession {
   /** When this call first entered a queue: transfers keep it, so the caller loses no place. */
   private firstEnteredAt: number | undefined
   private offers = 0
+  private consults = 0
+  private consultation: Consultation | undefined
   /** A callback request is being handled (or was taken): further presses are ignored. */
   private callbackAsked = false
   private callbackPrompts = 0
@@ -300,6 +313,7 @@ export class CallSession {
     if (this.phase === 'connected' && !this.agentId) return { ok: false, code: 'BAD_STATE', message: 'the call is connected to an external number' }
     const target = this.d.acd.section(sectionId)
     if (!target) return { ok: false, code: 'NOT_FOUND', message: `unknown section ${sectionId}` }
+    if (this.consultation) await this.cancelConsult()
     const lang = this.flowOutput?.lang ?? 'it'
     const priority = opts.priority ?? (await this.d.acd.entry(this.callId))?.priority ?? 0
     this.d.emit({ type: 'call.transferred', callId: this.callId, target: target.id, kind: 'section', ...(opts.by ? { by: opts.by } : {}) })
@@ -414,8 +428,115 @@ export class CallSession {
   private watchOtherLeg(legId: string): void {
     this.otherLeg = legId
     this.otherLegOff = this.d.router.onChannel(legId, (e) => {
-      if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed' || e.type === 'ChannelHangupRequest') void this.hangupCaller()
+      if (e.type !== 'StasisEnd' && e.type !== 'ChannelDestroyed' && e.type !== 'ChannelHangupRequest') return
+      // The operator hanging up while consulting completes the transfer (or, if the section
+      // agent has not answered yet, sends the caller to that section blind, keeping its place).
+      if (this.consultation) void this.operatorLeftConsultation()
+      else void this.hangupCaller()
     })
+  }
+
+  /**
+   * Attended transfer, first step: the caller is put on hold (out of the bridge, with music)
+   * and the section agent the routing rules pick is rung for the operator; once it answers,
+   * operator and agent talk. Then completeConsult() or cancelConsult().
+   */
+  async consult(sectionId: string, opts: { by?: string } = {}): Promise<TransferResult> {
+    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller has hung up' }
+    if (this.phase !== 'connected' || !this.agentId || !this.bridgeId || !this.otherLeg) return { ok: false, code: 'BAD_STATE', message: 'only a call connected to an operator can be consulted on' }
+    if (this.consultation) return { ok: false, code: 'BAD_STATE', message: 'a consultation is already in progress' }
+    if (!this.d.acd.section(sectionId)) return { ok: false, code: 'NOT_FOUND', message: `unknown section ${sectionId}` }
+    const lang = this.flowOutput?.lang ?? 'it'
+    const picked = await this.d.acd.reserveForConsult(sectionId, this.callId, lang)
+    if (!picked) return { ok: false, code: 'NO_AGENT', message: `no agent of ${sectionId} is free` }
+    const c: Consultation = { agentId: picked.agent.id, section: picked.section, legId: deriveId(this.callId, 'consult', picked.agent.id, ++this.consults), answered: false, abort: new AbortController(), by: opts.by }
+    this.consultation = c
+    await this.d.telephony.bridges.removeChannel(this.bridgeId, [this.channelId]).catch(() => undefined)
+    await this.d.telephony.channels.startMoh(this.channelId).catch(() => undefined)
+    const leg = await dialLeg(this.d, {
+      endpoint: picked.agent.endpoint,
+      channelId: c.legId,
+      app: this.d.app,
+      appArgs: ['agent', this.callId],
+      timeoutSec: picked.section.ringTimeoutSec,
+      callerChannelId: this.otherLeg,
+      signal: AbortSignal.any([this.gone.signal, c.abort.signal]),
+    })
+    if (this.consultation !== c) {
+      // Cancelled, completed blind or the call ended while the agent's phone rang.
+      if (leg.kind === 'answered') await this.d.telephony.channels.hangup(c.legId).catch(() => undefined)
+      return { ok: false, code: 'BAD_STATE', message: 'the consultation ended while the agent was rung' }
+    }
+    if (leg.kind !== 'answered' || this.isGone) {
+      this.consultation = undefined
+      if (leg.kind === 'answered') await this.d.telephony.channels.hangup(c.legId).catch(() => undefined)
+      await this.d.acd.consultReleased(c.agentId, c.section.id, false)
+      if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller hung up' }
+      await this.backToOperator()
+      return { ok: false, code: 'NO_ANSWER', message: `${c.agentId} did not answer` }
+    }
+    c.answered = true
+    await this.d.acd.consultAnswered(c.agentId, c.section.id, this.callId)
+    c.off = this.d.router.onChannel(c.legId, (e) => {
+      if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed' || e.type === 'ChannelHangupRequest') void this.cancelConsult()
+    })
+    await this.d.telephony.bridges.addChannel(this.bridgeId, [c.legId])
+    return { ok: true }
+  }
+
+  /** Attended transfer, done: the operator leaves, the caller talks with the consulted agent. */
+  async completeConsult(): Promise<TransferResult> {
+    const c = this.consultation
+    if (!c || !c.answered || !this.bridgeId) return { ok: false, code: 'BAD_STATE', message: 'no answered consultation to complete' }
+    this.consultation = undefined
+    c.off?.()
+    const operatorId = this.agentId!
+    const operatorSection = this.section!
+    const operatorLeg = this.otherLeg!
+    this.otherLegOff?.()
+    this.watchOtherLeg(c.legId)
+    this.agentId = c.agentId
+    this.section = c.section
+    await this.d.telephony.channels.hangup(operatorLeg).catch(() => undefined)
+    await this.d.telephony.channels.stopMoh(this.channelId).catch(() => undefined)
+    await this.d.telephony.bridges.addChannel(this.bridgeId, [this.channelId])
+    await this.d.acd.agentCallEnded(operatorId, operatorSection.id)
+    this.d.emit({ type: 'call.transferred', callId: this.callId, target: c.section.id, kind: 'section', mode: 'attended', agentId: c.agentId, ...(c.by ? { by: c.by } : {}) })
+    this.persist({ phase: 'connected', agentId: c.agentId, section: c.section.id, otherLeg: c.legId, bridgeId: this.bridgeId })
+    return { ok: true }
+  }
+
+  /** Attended transfer called off: the consulted agent is released, the caller is back with the operator. */
+  async cancelConsult(): Promise<TransferResult> {
+    const c = this.consultation
+    if (!c) return { ok: false, code: 'BAD_STATE', message: 'no consultation in progress' }
+    this.consultation = undefined
+    c.off?.()
+    c.abort.abort()
+    if (c.answered) {
+      await this.d.telephony.channels.hangup(c.legId).catch(() => undefined)
+      await this.d.acd.consultReleased(c.agentId, c.section.id, true)
+    } else {
+      await this.d.acd.consultReleased(c.agentId, c.section.id, false)
+    }
+    if (!this.isGone) await this.backToOperator()
+    return { ok: true }
+  }
+
+  private async operatorLeftConsultation(): Promise<void> {
+    const c = this.consultation
+    if (!c) return
+    if (c.answered) {
+      await this.completeConsult()
+      return
+    }
+    await this.cancelConsult()
+    if (!this.isGone) await this.transferToSection(c.section.id, { by: c.by })
+  }
+
+  private async backToOperator(): Promise<void> {
+    await this.d.telephony.channels.stopMoh(this.channelId).catch(() => undefined)
+    if (this.bridgeId) await this.d.telephony.bridges.addChannel(this.bridgeId, [this.channelId]).catch((err: unknown) => this.d.log.warn({ err }, 'could not bring the caller back to the operator'))
   }
 
   private async releaseLegs(): Promise<void> {
@@ -465,6 +586,7 @@ export class CallSession {
       this.phase = 'ended'
       return
     }
+    if (this.consultation) await this.cancelConsult()
     if (was === 'queue') await this.d.acd.leave(this.callId, 'abandoned').catch((err) => this.d.log.error({ err }, 'leave queue failed'))
     await this.releaseLegs()
     if (was === 'connected' && this.agentId && this.section) await this.d.acd.agentCallEnded(this.agentId, this.section.id)

@@ -20,7 +20,7 @@ export type CallEvent =
   | (Base & { type: 'agent.no_answer'; section: string; agentId: string; cause?: number })
   | (Base & { type: 'queue.connected'; section: string; agentId: string; waitMs: number })
   | (Base & { type: 'queue.abandoned'; section: string; waitMs: number; position: number })
-  | (Base & { type: 'call.transferred'; target: string; kind: 'section' | 'external'; by?: string })
+  | (Base & { type: 'call.transferred'; target: string; kind: 'section' | 'external'; mode?: 'blind' | 'attended'; agentId?: string; by?: string })
   | (Base & { type: 'callback.requested'; section: string; number: string; waitMs: number; position: number })
   | (Base & { type: 'callback.attempt'; section: string; agentId: string; attempt: number; mode: 'agent-first' | 'citizen-first'; outcome: 'answered' | 'no_answer' | 'busy' | 'failed' | 'agent_no_answer' })
   | (Base & { type: 'callback.completed'; section: string; agentId: string; attempts: number; waitMs: number })

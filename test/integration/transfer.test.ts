@@ -48,3 +48,53 @@ t.test('operator transfers a caller to pensions: the caller keeps its place, the
   b.hangup()
   await Promise.all([a.done, b.done])
 })
+
+t.test('attended transfer: the caller waits on hold while the operator speaks to a pensions agent, then talks to that agent', async (t) => {
+  const h = await startHarness()
+  t.teardown(() => h.close())
+  const sim = h.engine.sim!
+  const acd = h.engine.app.acd
+  for (const id of ['op101', 'op201']) await acd.pause(id, 'meeting') // op202 is the pensions agent left
+  const moh: boolean[] = []
+  const a = sim.placeCall({ from: '+393331110011', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '0' }] })
+  a.on('moh', (d) => moh.push((d as { on: boolean }).on))
+  const op = await h.waitEvent(a.channelId, 'queue.connected')
+  const session = h.engine.app.registry.get(a.channelId)!
+  t.same(await session.consult('pensions', { by: op.agentId }), { ok: true }, 'op202 answered the consultation')
+  t.equal((await h.store.agents.get('op202'))?.state, 'on_call')
+  t.ok(moh.includes(true), 'the caller heard music on hold meanwhile')
+  t.same(await session.consult('contributions'), { ok: false, code: 'BAD_STATE', message: 'a consultation is already in progress' })
+
+  t.same(await session.completeConsult(), { ok: true })
+  const transferred = (await h.eventsOf(a.channelId)).find((e) => e.type === 'call.transferred')
+  t.match(transferred, { target: 'pensions', kind: 'section', mode: 'attended', agentId: 'op202', by: op.agentId })
+  await waitUntil(() => sim.channelCount() === 2 && sim.stats().bridges === 1, 10_000, 'caller and op202 alone in the bridge')
+  t.match((await h.store.agents.get(op.agentId))?.state, /^(wrap_up|ready)$/, 'the operator is free')
+  a.hangup()
+  await a.done
+  await h.waitEvent(a.channelId, 'call.ended')
+  t.match((await h.store.agents.get('op202'))?.state, /^(wrap_up|ready)$/, 'op202 freed when the caller hangs up')
+})
+
+t.test('attended transfer called off, and one to a section with nobody free', async (t) => {
+  const h = await startHarness()
+  t.teardown(() => h.close())
+  const sim = h.engine.sim!
+  const acd = h.engine.app.acd
+  for (const id of ['op101', 'op201', 'op302', 'op401']) await acd.pause(id, 'meeting')
+  const a = sim.placeCall({ from: '+393331110012', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '0' }] })
+  const op = await h.waitEvent(a.channelId, 'queue.connected')
+  const session = h.engine.app.registry.get(a.channelId)!
+  t.same(await session.consult('pensions'), { ok: true })
+  t.same(await session.cancelConsult(), { ok: true })
+  await waitUntil(() => sim.channelCount() === 2, 10_000, 'the consulted leg is gone')
+  t.match((await h.store.agents.get('op202'))?.state, /^(wrap_up|ready)$/, 'the consulted agent is free again')
+  t.equal(h.engine.app.registry.get(a.channelId)?.phase, 'connected', 'the caller is back with the operator')
+  t.equal((await h.eventsOf(a.channelId)).filter((e) => e.type === 'call.transferred').length, 0)
+  // op202 (pensions and contributions) still in wrap-up or just ready: contributions has nobody else.
+  await acd.pause('op202', 'meeting')
+  t.same(await session.consult('contributions'), { ok: false, code: 'NO_AGENT', message: 'no agent of contributions is free' })
+  t.equal((await h.store.agents.get(op.agentId))?.state, 'on_call', 'the operator still has the caller')
+  a.hangup()
+  await a.done
+})
