@@ -90,6 +90,10 @@ export class CallSession {
     this.offs.push(d.router.onChannel(channel.id, (e) => this.onCallerEvent(e)))
   }
 
+  get callerNumber(): string | undefined {
+    return this.channel.caller.number || undefined
+  }
+
   get isGone(): boolean {
     return this.gone.signal.aborted
   }

@@ -16,10 +16,11 @@ import { EscalationService } from '../escalations/service.js'
 import { WebhookPoster } from '../escalations/webhook.js'
 import { DEMO_TOKENS, tokenAuthenticator, type Authenticator } from './auth.js'
 import { buildHttpServer, startHttpServer, type HttpServer } from './server.js'
+import { callControl } from '../calls/control.js'
 
 export interface EngineApiOptions {
   config: Pick<EngineConfig, 'http' | 'escalations' | 'telephony' | 'store'>
-  app: Pick<App, 'acd'>
+  app: Pick<App, 'acd' | 'registry'>
   store: Store
   telephony: Pick<Telephony, 'events'>
   clock: Clock
@@ -72,6 +73,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     ariEvents: o.telephony.events,
     escalations: { service, store, kick: () => poster?.kick() },
     auth: o.authenticator ?? authenticatorFor(o.config, log),
+    calls: callControl(o.app.registry),
   })
   let url: string
   try {

@@ -19,6 +19,8 @@ import type { EscalationService } from '../escalations/service.js'
 import { installAuth, type Authenticator } from './auth.js'
 import { installErrorHandling } from './errors.js'
 import { agentRoutes } from './routes/agents.js'
+import { callRoutes } from './routes/calls.js'
+import type { CallControl } from '../calls/control.js'
 import { escalationRoutes } from './routes/escalations.js'
 import { healthRoutes, type ReadinessCheck } from './routes/health.js'
 import { statsRoutes } from './routes/stats.js'
@@ -39,6 +41,8 @@ export interface HttpDeps {
   readiness?: ReadinessCheck[]
   /** Serve the OpenAPI document and its browser at /docs (default true). */
   docs?: boolean
+  /** This engine's live calls and the operators' transfers. */
+  calls?: CallControl
 }
 
 export type HttpServer = FastifyInstance
@@ -86,6 +90,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
     ],
   })
   await app.register(agentRoutes, { actions })
+  if (d.calls) await app.register(callRoutes, { calls: d.calls })
   await app.register(escalationRoutes, { service: d.escalations.service, outbox: d.escalations.store.outbox, clock: d.clock, kick: d.escalations.kick })
   await app.register(statsRoutes, {
     events: d.store.events,

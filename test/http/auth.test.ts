@@ -57,6 +57,10 @@ const CASES: RouteCase[] = [
   { method: 'POST', route: '/api/escalations/outbox/{changeId}/retry', url: (i) => `/api/escalations/outbox/${i.change}/retry`, roles: ['supervisor'] },
   { method: 'GET', route: '/api/stats', url: () => '/api/stats', roles: ['supervisor', 'viewer'] },
   { method: 'GET', route: '/api/stats.csv', url: () => '/api/stats.csv', roles: ['supervisor', 'viewer'] },
+  { method: 'GET', route: '/api/calls', url: () => '/api/calls', roles: ['supervisor', 'viewer', 'agent'] },
+  { method: 'POST', route: '/api/calls/{callId}/transfer', url: () => '/api/calls/c-1/transfer', roles: ['supervisor', 'agent'], body: () => ({ section: 'pensions', mode: 'blind' }) },
+  { method: 'POST', route: '/api/calls/{callId}/consult/complete', url: () => '/api/calls/c-1/consult/complete', roles: ['supervisor', 'agent'] },
+  { method: 'POST', route: '/api/calls/{callId}/consult/cancel', url: () => '/api/calls/c-1/consult/cancel', roles: ['supervisor', 'agent'] },
 ]
 
 /** A fresh API with one escalation opened by op1 (so op1's own-resource routes pass). */

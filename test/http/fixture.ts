@@ -14,6 +14,7 @@ import type { ConnectionState } from '../../src/domain/telephony.js'
 import { EscalationService } from '../../src/escalations/service.js'
 import { tokenAuthenticator, type Principal } from '../../src/http/auth.js'
 import { buildHttpServer, type HttpServer } from '../../src/http/server.js'
+import type { CallControl, LiveCall } from '../../src/calls/control.js'
 import { agentRec } from '../helpers/acd-fixtures.js'
 
 export const TOKENS: Record<string, Principal> = {
@@ -26,8 +27,28 @@ export const TOKENS: Record<string, Principal> = {
 
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` })
 
+/** A fake of the engine's live calls: c-1 is op1's call, c-2 op2's; transfers are recorded. */
+export function fakeCalls(): CallControl & { requests: Array<{ callId: string } & Record<string, unknown>> } {
+  const calls: LiveCall[] = [
+    { callId: 'c-1', phase: 'connected', startedAt: 0, caller: '+*********567', section: 'operators', agentId: 'op1', trail: ['welcome', 'main'], collected: [] },
+    { callId: 'c-2', phase: 'connected', startedAt: 0, section: 'operators', agentId: 'op2' },
+  ]
+  const requests: Array<{ callId: string } & Record<string, unknown>> = []
+  const known = (callId: string) => calls.some((c) => c.callId === callId)
+  const result = (callId: string) => (known(callId) ? ({ ok: true } as const) : ({ ok: false, code: 'NOT_FOUND', message: 'no such call on this engine' } as const))
+  return {
+    requests,
+    list: () => calls,
+    get: (id) => calls.find((c) => c.callId === id),
+    transfer: async (callId, r) => (requests.push({ callId, ...r }), r.section === 'busy' ? { ok: false, code: 'NO_AGENT', message: 'no agent of busy is free' } : result(callId)),
+    completeConsult: async (callId) => (requests.push({ callId, op: 'complete' }), result(callId)),
+    cancelConsult: async (callId) => (requests.push({ callId, op: 'cancel' }), result(callId)),
+  }
+}
+
 export interface Api {
   app: HttpServer
+  calls: ReturnType<typeof fakeCalls>
   store: Store
   escalations: EscalationStore
   clock: SimClock
@@ -45,7 +66,9 @@ export async function startApi(t: Test, o: { docs?: boolean } = {}): Promise<Api
   await store.agents.upsert(agentRec('op3', ['pensions'], { state: 'on_call', callId: 'c-1', since: clock.now(), idleSince: clock.now() }))
   const dispatches = { count: 0 }
   const ari = { state: 'open' as ConnectionState }
+  const calls = fakeCalls()
   const app = await buildHttpServer({
+    calls,
     log,
     clock,
     store,
@@ -57,5 +80,5 @@ export async function startApi(t: Test, o: { docs?: boolean } = {}): Promise<Api
     docs: o.docs ?? false,
   })
   t.teardown(() => app.close())
-  return { app, store, escalations, clock, dispatches, ari }
+  return { app, calls, store, escalations, clock, dispatches, ari }
 }

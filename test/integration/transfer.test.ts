@@ -98,3 +98,26 @@ t.test('attended transfer called off, and one to a section with nobody free', as
   a.hangup()
   await a.done
 })
+
+t.test('over HTTP: the operator on the call transfers it blind with its own token', async (t) => {
+  const h = await startHarness()
+  t.teardown(() => h.close())
+  const sim = h.engine.sim!
+  for (const id of ['op101', 'op103']) await h.engine.app.acd.pause(id, 'meeting') // op102 answers the switchboard
+  const a = sim.placeCall({ from: '+393331110013', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '0' }] })
+  const op = await h.waitEvent(a.channelId, 'queue.connected')
+  t.equal(op.agentId, 'op102')
+  const call = (token: string, body: unknown) =>
+    fetch(`${h.engine.apiUrl}/api/calls/${encodeURIComponent(a.channelId)}/transfer`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const listed = (await (await fetch(`${h.engine.apiUrl}/api/calls`, { headers: { authorization: 'Bearer demo-op102' } })).json()) as Array<{ callId: string; trail: string[] }>
+  t.same(listed.map((c) => c.callId), [a.channelId], 'the operator sees its call')
+  t.same(listed[0]!.trail, ['welcome', 'office_hours', 'choose_language', 'main', 'operator'], 'with what the caller chose')
+  t.equal((await call('demo-op101', { section: 'pensions' })).status, 403, 'another operator may not')
+  const r = await call('demo-op102', { section: 'pensions' })
+  t.equal(r.status, 200)
+  const entered = await h.waitEvent(a.channelId, 'queue.entered', (e) => e.section === 'pensions')
+  t.ok(entered)
+  t.match((await h.eventsOf(a.channelId)).find((e) => e.type === 'call.transferred'), { target: 'pensions', by: 'op102' })
+  a.hangup()
+  await a.done
+})
