@@ -365,9 +365,17 @@ export class AcdService {
     this.busy.set(agentId, { section: sectionId, since: this.d.clock.now() })
   }
 
-  /** The consultation ended without a transfer: the agent is free again (paused if it never answered). */
-  async consultReleased(agentId: string, sectionId: string, answered: boolean): Promise<void> {
-    if (answered) return this.agentCallEnded(agentId, sectionId)
+  /**
+   * The consultation ended without a transfer: after talking, wrap-up as after any call; a
+   * phone that did not answer pauses the agent as a missed call does; called off while
+   * ringing, the agent is simply ready again.
+   */
+  async consultReleased(agentId: string, sectionId: string, how: 'answered' | 'no_answer' | 'cancelled'): Promise<void> {
+    if (how === 'answered') return this.agentCallEnded(agentId, sectionId)
+    if (how === 'cancelled') {
+      if (await this.transition(agentId, ['reserved'], 'ready', { callId: undefined })) this.dispatch()
+      return
+    }
     const section = this.sections.get(sectionId)
     const paused = await this.transition(agentId, ['reserved'], 'paused', { pauseReason: 'no-answer', callId: undefined })
     if (paused && section) this.later(agentId, section.noAnswerPauseSec * 1000, ['paused'], paused.since)

@@ -474,7 +474,7 @@ export class CallSession {
     if (leg.kind !== 'answered' || this.isGone) {
       this.consultation = undefined
       if (leg.kind === 'answered') await this.d.telephony.channels.hangup(c.legId).catch(() => undefined)
-      await this.d.acd.consultReleased(c.agentId, c.section.id, false)
+      await this.d.acd.consultReleased(c.agentId, c.section.id, leg.kind === 'no_answer' || leg.kind === 'failed' ? 'no_answer' : 'cancelled')
       if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller hung up' }
       await this.backToOperator()
       return { ok: false, code: 'NO_ANSWER', message: `${c.agentId} did not answer` }
@@ -517,12 +517,8 @@ export class CallSession {
     this.consultation = undefined
     c.off?.()
     c.abort.abort()
-    if (c.answered) {
-      await this.d.telephony.channels.hangup(c.legId).catch(() => undefined)
-      await this.d.acd.consultReleased(c.agentId, c.section.id, true)
-    } else {
-      await this.d.acd.consultReleased(c.agentId, c.section.id, false)
-    }
+    if (c.answered) await this.d.telephony.channels.hangup(c.legId).catch(() => undefined)
+    await this.d.acd.consultReleased(c.agentId, c.section.id, c.answered ? 'answered' : 'cancelled')
     if (!this.isGone) await this.backToOperator()
     return { ok: true }
   }

@@ -121,3 +121,22 @@ t.test('over HTTP: the operator on the call transfers it blind with its own toke
   a.hangup()
   await a.done
 })
+
+t.test('a consultation called off while the agent rings leaves the agent ready, not paused', async (t) => {
+  const h = await startHarness({ phones: (e) => (e === 'PJSIP/op202' ? { answerAfterMs: 60_000 } : { answerAfterMs: 1000 }) })
+  t.teardown(() => h.close())
+  const sim = h.engine.sim!
+  for (const id of ['op101', 'op201']) await h.engine.app.acd.pause(id, 'meeting')
+  const a = sim.placeCall({ from: '+393331110014', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '0' }] })
+  await h.waitEvent(a.channelId, 'queue.connected')
+  const session = h.engine.app.registry.get(a.channelId)!
+  const consulting = session.consult('pensions')
+  await waitUntil(async () => (await h.store.agents.get('op202'))?.state === 'reserved' && sim.channelCount() === 3, 10_000, 'op202 ringing')
+  t.same(await session.cancelConsult(), { ok: true })
+  t.match(await consulting, { ok: false })
+  t.equal((await h.store.agents.get('op202'))?.state, 'ready', 'op202 ready again (it did not miss a call)')
+  await waitUntil(() => sim.channelCount() === 2, 10_000, 'the ringing leg dropped')
+  t.equal(session.phase, 'connected', 'the caller is back with the operator')
+  a.hangup()
+  await a.done
+})
