@@ -12,115 +12,25 @@
  * in rolling windows in memory (per engine: each learns from the calls it handles); and it
  * records who served a citizen (store.history) when a call connects, for continuity.
  */
-import type { AgentDef, AgentRecord, AgentState, QueueEntry, SectionDef, SkillLevels } from '../domain/acd.js'
-import type { Clock, TimerHandle } from '../domain/clock.js'
-import type { NewCallEvent } from '../domain/events.js'
-import type { Logger } from '../domain/log.js'
-import type { Store } from '../domain/store.js'
-import { DEFAULT_HANDLE_SEC, estimateWait, HandleTimes, QueueOutcomes } from './ewt.js'
+import type { AgentDef, AgentRecord, AgentState, QueueEntry, SectionDef } from '../domain/acd.js'
+import type { TimerHandle } from '../domain/clock.js'
+import { AgentBook } from './agent-book.js'
+import { placeCallback, type CallbackBooks } from './callback-offer.js'
+import { DEFAULT_HANDLE_SEC, estimateWait, QueueOutcomes } from './ewt.js'
+import { CALLBACK_TAKEOVER_MS, type AcdDeps, type AcdSnapshot, type ConnectResult, type JoinParams, type QueueStatus } from './types.js'
 import { callersAhead, nextRoutingChange, planAssignments, servingAgents } from './routing.js'
 
-export interface ConnectRequest {
-  callId: string
-  agent: AgentRecord
-  section: SectionDef
-}
-
-export type ConnectResult =
-  | { kind: 'answered' }
-  | { kind: 'no_answer'; cause?: number }
-  | { kind: 'caller_gone' }
-  | { kind: 'failed'; reason: string }
-
-export interface CallbackRequest extends ConnectRequest {
-  /** The callback entry (its recall.number is the number to call). */
-  entry: QueueEntry
-  /** This attempt's number, 1 for the first call to the citizen. */
-  attempt: number
-}
-
-export type CallbackResult =
-  /** Agent and citizen are bridged; the call reports its end with agentCallEnded. */
-  | { kind: 'answered' }
-  /** The citizen was not reached: an attempt is counted. */
-  | { kind: 'citizen_no_answer'; outcome: 'no_answer' | 'busy' | 'failed'; cause?: number; reason?: string }
-  /** The reserved agent did not answer (or could not be rung): the entry goes back to its place, no attempt counted. */
-  | { kind: 'agent_no_answer'; cause?: number; unreachable?: boolean }
-  /** Cut short (the agent hung up before the citizen answered, the engine stopping): back to its place. */
-  | { kind: 'aborted' }
-
-export interface AgentConnector {
-  /** Rings the agent for the caller and, if answered, connects them. */
-  connect(req: ConnectRequest): Promise<ConnectResult>
-  /** Places a callback call for a callback entry with the reserved agent (calls/callback.ts). */
-  callback?(req: CallbackRequest): Promise<CallbackResult>
-}
-
-/**
- * A callback entry whose request was taken by another engine (it places the call) is offered
- * by this engine once it has been due here for this long without that engine offering it:
- * the requesting engine may be gone. markOffered is atomic, so only one engine places it.
- */
-export const CALLBACK_TAKEOVER_MS = 15_000
-
-export interface AcdDeps {
-  store: Store
-  clock: Clock
-  sections: SectionDef[]
-  agents: AgentDef[]
-  connector: AgentConnector
-  log: Logger
-  emit: (e: NewCallEvent) => void
-  engineId?: string
-  /**
-   * Several engines share the queues (one store): each engine offers only the callers whose
-   * call it runs (`owns`), following the one plan every engine computes from the shared
-   * queues, so the national order holds; and it dispatches every `peerDispatchMs` too, since an
-   * agent freed or a caller queued by another engine is not announced to this one.
-   */
-  owns?: (callId: string) => boolean
-  peerDispatchMs?: number
-}
-
-export interface JoinParams {
-  section: string
-  priority?: number
-  lang: string
-  /** Keep an earlier entry time (transfers, retries): the caller loses no place. */
-  enteredAt?: number
-  /**
-   * The caller's number, for continuity. When absent, the call's record in the store is asked
-   * (CallRecord.callerNumber).
-   */
-  caller?: string
-  /** The caller's own skill requirements (a list means level 1 of each), e.g. from the flow's queue node. */
-  skills?: string[] | SkillLevels
-}
-
-/** What an announcement needs to know about a waiting caller. */
-export interface QueueStatus {
-  entry: QueueEntry
-  /** Callers who will be served first (routing.callersAhead). */
-  ahead: number
-  /** Estimated seconds until answered; undefined when no agent can serve the caller now. */
-  waitSec: number | undefined
-}
-
-export interface AcdSnapshot {
-  sections: Array<{ id: string; waiting: number; offered: number; longestWaitMs: number }>
-  agents: Record<AgentState, number>
-}
+export type { AcdDeps, AcdSnapshot, AgentConnector, CallbackRequest, CallbackResult, ConnectRequest, ConnectResult, JoinParams, QueueStatus } from './types.js'
+export { CALLBACK_TAKEOVER_MS } from './types.js'
 
 export class AcdService {
   private readonly sections: Map<string, SectionDef>
   /** Configured agents: their skills and sections apply over whatever the store's records say. */
   private readonly defs: Map<string, AgentDef>
-  private readonly timers = new Map<string, TimerHandle>()
   private routeTimer: { at: number; handle: TimerHandle } | undefined
-  readonly handleTimes = new HandleTimes()
   readonly outcomes = new QueueOutcomes()
-  /** Agents whose call this engine connected: section and time of the offer, for handle times. */
-  private readonly busy = new Map<string, { section: string; since: number }>()
+  private readonly agents: AgentBook
+  private readonly books: CallbackBooks
   private dispatching = false
   private peerTimer: TimerHandle | undefined
   private again = false
@@ -132,6 +42,13 @@ export class AcdService {
   constructor(private readonly d: AcdDeps) {
     this.sections = new Map(d.sections.map((s) => [s.id, s]))
     this.defs = new Map(d.agents.map((a) => [a.id, a]))
+    this.agents = new AgentBook({ store: d.store, clock: d.clock, sections: this.sections, onReady: () => this.dispatch(), track: (p) => this.track(p) })
+    this.books = { d, agents: this.agents, recordServed: (caller, agentId) => this.recordServed(caller, agentId) }
+  }
+
+  /** Handle times of the calls this engine connected (for the estimated wait). */
+  get handleTimes() {
+    return this.agents.handleTimes
   }
 
   section(id: string): SectionDef | undefined {
@@ -152,7 +69,7 @@ export class AcdService {
       if (existing) continue
       await this.d.store.agents.upsert({ ...a, state: loginAll ? 'ready' : 'logged_out', since: now, idleSince: now })
     }
-    await this.rearmTimers(now)
+    await this.agents.rearm(now)
     this.dispatch()
     if (this.d.peerDispatchMs) this.peerTick(this.d.peerDispatchMs)
   }
@@ -166,24 +83,6 @@ export class AcdService {
   }
 
   /**
-   * Agents in wrap-up or paused after a missed call have a timer that ends it; timers die with
-   * the engine that set them, so a starting engine sets them again from the store (whichever
-   * engine fires first wins the compare-and-set; the others do nothing).
-   */
-  private async rearmTimers(now: number): Promise<void> {
-    for (const a of await this.d.store.agents.list()) {
-      const secs = a.sections.map((id) => this.sections.get(id)).filter((x): x is SectionDef => x !== undefined)
-      if (a.state === 'wrap_up') {
-        const wrap = Math.max(0, ...secs.map((x) => x.wrapUpSec))
-        this.later(a.id, Math.max(0, a.since + wrap * 1000 - now), ['wrap_up'], a.since)
-      } else if (a.state === 'paused' && (a.pauseReason === 'no-answer' || a.pauseReason === 'unreachable')) {
-        const pause = Math.max(0, ...secs.map((x) => x.noAnswerPauseSec))
-        this.later(a.id, Math.max(0, a.since + pause * 1000 - now), ['paused'], a.since)
-      }
-    }
-  }
-
-  /**
    * An offer that was in flight when its engine died: the caller goes back to waiting in its
    * place and the agent reserved for it is ready again.
    */
@@ -193,7 +92,7 @@ export class AcdService {
     await this.d.store.queues.markWaiting(callId)
     if (entry.offeredTo) {
       const a = await this.d.store.agents.get(entry.offeredTo)
-      if (a?.state === 'reserved' && a.callId === callId) await this.transition(a.id, ['reserved'], 'ready', { callId: undefined })
+      if (a?.state === 'reserved' && a.callId === callId) await this.agents.release(a.id)
     }
     this.d.log.info({ callId, agentId: entry.offeredTo }, 'offer interrupted by an engine restart: caller back to its place')
     this.dispatch()
@@ -202,8 +101,7 @@ export class AcdService {
   async stop(): Promise<void> {
     this.stopped = true
     this.peerTimer?.cancel()
-    for (const t of this.timers.values()) t.cancel()
-    this.timers.clear()
+    this.agents.stop()
     this.routeTimer?.handle.cancel()
     this.routeTimer = undefined
     await Promise.allSettled([...this.inflight])
@@ -329,16 +227,7 @@ export class AcdService {
 
   /** The agent's call is over: wrap-up for the section's time, then ready. */
   async agentCallEnded(agentId: string, sectionId: string): Promise<void> {
-    const wrap = this.sections.get(sectionId)?.wrapUpSec ?? 0
-    const b = this.busy.get(agentId)
-    if (b) {
-      this.busy.delete(agentId)
-      this.handleTimes.record(b.section, agentId, (this.d.clock.now() - b.since) / 1000 + wrap)
-    }
-    const a = await this.transition(agentId, ['on_call', 'reserved'], wrap > 0 ? 'wrap_up' : 'ready', { callId: undefined, idleSince: this.d.clock.now() })
-    if (!a) return
-    if (wrap > 0) this.later(agentId, wrap * 1000, ['wrap_up'], a.since)
-    else this.dispatch()
+    if ((await this.agents.callEnded(agentId, sectionId)) === 'ready') this.dispatch()
   }
 
   /**
@@ -353,7 +242,7 @@ export class AcdService {
     const probe: QueueEntry = { callId: `consult:${callId}`, section: sectionId, priority: 0, enteredAt: now, seq: 0, lang, status: 'waiting' }
     const agents = await this.agentsNow()
     for (const p of planAssignments([probe], agents, { sections: this.sections, now })) {
-      const agent = await this.transition(p.agentId, ['ready'], 'reserved', { callId })
+      const agent = await this.agents.transition(p.agentId, ['ready'], 'reserved', { callId })
       if (agent) return { agent, section }
     }
     return undefined
@@ -361,8 +250,7 @@ export class AcdService {
 
   /** The consulted agent answered: on a call (with the operator, then with the caller). */
   async consultAnswered(agentId: string, sectionId: string, callId: string): Promise<void> {
-    await this.transition(agentId, ['reserved'], 'on_call', { callId })
-    this.busy.set(agentId, { section: sectionId, since: this.d.clock.now() })
+    await this.agents.connected(agentId, sectionId, callId, this.d.clock.now())
   }
 
   /**
@@ -373,22 +261,21 @@ export class AcdService {
   async consultReleased(agentId: string, sectionId: string, how: 'answered' | 'no_answer' | 'cancelled'): Promise<void> {
     if (how === 'answered') return this.agentCallEnded(agentId, sectionId)
     if (how === 'cancelled') {
-      if (await this.transition(agentId, ['reserved'], 'ready', { callId: undefined })) this.dispatch()
+      if (await this.agents.release(agentId)) this.dispatch()
       return
     }
     const section = this.sections.get(sectionId)
-    const paused = await this.transition(agentId, ['reserved'], 'paused', { pauseReason: 'no-answer', callId: undefined })
-    if (paused && section) this.later(agentId, section.noAnswerPauseSec * 1000, ['paused'], paused.since)
+    if (section) await this.agents.missed(agentId, section, 'no-answer')
   }
 
   async setReady(agentId: string): Promise<boolean> {
-    const a = await this.transition(agentId, ['logged_out', 'paused', 'wrap_up'], 'ready', { idleSince: this.d.clock.now() })
+    const a = await this.agents.transition(agentId, ['logged_out', 'paused', 'wrap_up'], 'ready', { idleSince: this.d.clock.now() })
     if (a) this.dispatch()
     return !!a
   }
 
   async pause(agentId: string, reason: string): Promise<boolean> {
-    return !!(await this.transition(agentId, ['ready', 'wrap_up'], 'paused', { pauseReason: reason }))
+    return !!(await this.agents.transition(agentId, ['ready', 'wrap_up'], 'paused', { pauseReason: reason }))
   }
 
   async snapshot(): Promise<AcdSnapshot> {
@@ -449,17 +336,17 @@ export class AcdService {
       if (callback) {
         if (!this.d.connector.callback || !this.ownsCallback(callback, now)) continue
       } else if (this.d.owns && !this.d.owns(p.callId)) continue // another engine's caller: that engine makes this offer
-      const agent = await this.transition(p.agentId, ['ready'], 'reserved', { callId: p.callId })
+      const agent = await this.agents.transition(p.agentId, ['ready'], 'reserved', { callId: p.callId })
       if (!agent) continue
       if (!(await this.d.store.queues.markOffered(p.callId, p.agentId))) {
-        await this.transition(p.agentId, ['reserved'], 'ready', { callId: undefined })
+        await this.agents.release(p.agentId)
         continue
       }
       const section = this.sections.get(p.section)!
       this.d.emit({ type: 'agent.offered', callId: p.callId, section: section.id, agentId: agent.id })
       if (callback) {
         this.callbackDue.delete(p.callId)
-        this.track(this.offerCallback(callback, agent, section))
+        this.track(placeCallback(this.books, callback, agent, section).then(() => this.dispatch()))
       } else this.track(this.offer(p.callId, agent, section))
     }
   }
@@ -476,67 +363,6 @@ export class AcdService {
     const since = this.callbackDue.get(e.callId) ?? now
     this.callbackDue.set(e.callId, since)
     return now - since >= CALLBACK_TAKEOVER_MS
-  }
-
-  /** Places a callback call with the reserved agent and keeps the books of its outcome. */
-  private async offerCallback(entry: QueueEntry, agent: AgentRecord, section: SectionDef): Promise<void> {
-    const callId = entry.callId
-    const offeredAt = this.d.clock.now()
-    const attempt = (entry.recall?.attempts ?? 0) + 1
-    const mode = section.callback?.mode ?? 'agent-first'
-    let result: CallbackResult
-    try {
-      result = await this.d.connector.callback!({ callId, agent, section, entry, attempt })
-    } catch (err) {
-      result = { kind: 'citizen_no_answer', outcome: 'failed', reason: err instanceof Error ? err.message : String(err) }
-    }
-    const attemptEvent = (outcome: Extract<NewCallEvent, { type: 'callback.attempt' }>['outcome']) =>
-      this.d.emit({ type: 'callback.attempt', callId, section: section.id, agentId: agent.id, attempt, mode, outcome })
-    switch (result.kind) {
-      case 'answered': {
-        attemptEvent('answered')
-        const done = await this.d.store.queues.remove(callId)
-        await this.transition(agent.id, ['reserved'], 'on_call', { callId })
-        this.busy.set(agent.id, { section: section.id, since: offeredAt })
-        const number = entry.recall?.number
-        if (number) await this.d.store.history.recordServed(number, agent.id, this.d.clock.now()).catch((err: unknown) => this.d.log.warn({ err }, 'could not record who served the caller'))
-        this.d.emit({ type: 'callback.completed', callId, section: section.id, agentId: agent.id, attempts: attempt, waitMs: this.d.clock.now() - (done ?? entry).enteredAt })
-        break
-      }
-      case 'citizen_no_answer': {
-        attemptEvent(result.outcome)
-        // The agent did nothing wrong: ready again at once, keeping their idle order.
-        await this.transition(agent.id, ['reserved'], 'ready', { callId: undefined })
-        const max = section.callback?.maxAttempts ?? 1
-        const cur = await this.d.store.queues.get(callId)
-        if (!cur) break
-        if (attempt >= max) {
-          await this.d.store.queues.remove(callId)
-          this.d.emit({ type: 'callback.failed', callId, section: section.id, attempts: attempt, reason: `citizen not reached (${result.outcome})` })
-          this.d.log.info({ callId, attempts: attempt }, 'callback failed: citizen not reached')
-          break
-        }
-        // Eligible again after retryAfterSec, in the same place (same priority, entry time, seq).
-        const next: QueueEntry = { ...cur, status: 'waiting', recall: { ...cur.recall!, attempts: attempt }, notBefore: this.d.clock.now() + (section.callback?.retryAfterSec ?? 0) * 1000 }
-        delete next.offeredTo
-        await this.d.store.queues.enqueue(next)
-        break
-      }
-      case 'agent_no_answer': {
-        attemptEvent('agent_no_answer')
-        this.d.emit({ type: 'agent.no_answer', callId, section: section.id, agentId: agent.id, cause: result.cause })
-        await this.d.store.queues.markWaiting(callId)
-        const reason = result.unreachable ? 'unreachable' : 'no-answer'
-        const paused = await this.transition(agent.id, ['reserved'], 'paused', { pauseReason: reason, callId: undefined })
-        if (paused) this.later(agent.id, section.noAnswerPauseSec * 1000, ['paused'], paused.since)
-        break
-      }
-      case 'aborted':
-        await this.d.store.queues.markWaiting(callId)
-        await this.transition(agent.id, ['reserved'], 'ready', { callId: undefined })
-        break
-    }
-    this.dispatch()
   }
 
   /** Relaxation, overflow or a continuity hold ending changes who may take whom: dispatch then. */
@@ -565,12 +391,9 @@ export class AcdService {
     switch (result.kind) {
       case 'answered': {
         const entry = await this.d.store.queues.remove(callId)
-        await this.transition(agent.id, ['reserved'], 'on_call', { callId })
-        this.busy.set(agent.id, { section: section.id, since: offeredAt })
+        await this.agents.connected(agent.id, section.id, callId, offeredAt)
         if (entry) this.outcomes.record(entry.section, false)
-        if (entry?.caller) {
-          await this.d.store.history.recordServed(entry.caller, agent.id, this.d.clock.now()).catch((err: unknown) => this.d.log.warn({ err }, 'could not record who served the caller'))
-        }
+        await this.recordServed(entry?.caller, agent.id)
         const waitMs = entry ? this.d.clock.now() - entry.enteredAt : 0
         this.d.emit({ type: 'queue.connected', callId, section: section.id, agentId: agent.id, waitMs })
         break
@@ -581,13 +404,12 @@ export class AcdService {
         this.d.emit({ type: 'agent.no_answer', callId, section: section.id, agentId: agent.id, cause })
         await this.d.store.queues.markWaiting(callId)
         const reason = result.kind === 'no_answer' ? 'no-answer' : 'unreachable'
-        const paused = await this.transition(agent.id, ['reserved'], 'paused', { pauseReason: reason, callId: undefined })
-        if (paused) this.later(agent.id, section.noAnswerPauseSec * 1000, ['paused'], paused.since)
+        await this.agents.missed(agent.id, section, reason)
         this.d.log.warn({ agentId: agent.id, callId, reason }, 'agent did not answer; caller back to its place')
         break
       }
       case 'caller_gone':
-        await this.transition(agent.id, ['reserved'], 'ready', { callId: undefined })
+        await this.agents.release(agent.id)
         // The caller asked for a callback as this offer was made: its entry waits for its turn.
         if ((await this.d.store.queues.get(callId))?.kind === 'callback') await this.d.store.queues.markWaiting(callId)
         break
@@ -595,36 +417,10 @@ export class AcdService {
     this.dispatch()
   }
 
-  private transition(
-    id: string,
-    from: AgentState[],
-    to: AgentState,
-    patch?: Partial<Pick<AgentRecord, 'pauseReason' | 'callId' | 'idleSince'>>,
-  ): Promise<AgentRecord | undefined> {
-    const t = this.timers.get(id)
-    if (t) {
-      t.cancel()
-      this.timers.delete(id)
-    }
-    return this.d.store.agents.transition(id, from, to, this.d.clock.now(), patch)
-  }
-
-  /** Makes the agent ready after ms, if still in the state entered at `since` by then. */
-  private later(agentId: string, ms: number, from: AgentState[], since: number): void {
-    const t = this.d.clock.setTimeout(() => {
-      this.timers.delete(agentId)
-      this.track(
-        (async () => {
-          // Only the state this timer was set for: if the agent moved since (paused for lunch
-          // through the API, another wrap-up), the timer is stale and does nothing.
-          const cur = await this.d.store.agents.get(agentId)
-          if (!cur || cur.since !== since || !from.includes(cur.state)) return
-          const a = await this.d.store.agents.transition(agentId, from, 'ready', this.d.clock.now(), { idleSince: this.d.clock.now() })
-          if (a) this.dispatch()
-        })(),
-      )
-    }, ms)
-    this.timers.set(agentId, t)
+  /** Continuity: who served this citizen (a failure only costs the next hold). */
+  private async recordServed(caller: string | undefined, agentId: string): Promise<void> {
+    if (!caller) return
+    await this.d.store.history.recordServed(caller, agentId, this.d.clock.now()).catch((err: unknown) => this.d.log.warn({ err }, 'could not record who served the caller'))
   }
 
   private track(p: Promise<unknown>): void {

@@ -1,7 +1,8 @@
 /**
  * The Asterisk 22 ARI simulator: startSimulator() serves ARI REST under /ari and the events
- * websocket over real HTTP, behaving like Asterisk 22.10.1 as measured in ../shared/asterisk
- * (see README.md here for what is modelled). placeCall() makes citizens call in; setPhone()
+ * websocket over real HTTP, behaving like Asterisk 22.10.1 (see README.md here for what is
+ * modelled; the recorded traces it was checked against are read only by the conformance tests
+ * in test/sim, never by the simulator). placeCall() makes citizens call in; setPhone()
  * and the `phones` resolver decide how PJSIP endpoints answer.
  */
 import type { AddressInfo } from 'node:net'
