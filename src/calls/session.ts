@@ -13,6 +13,8 @@ import { deriveId } from '../domain/ids.js'
 import { prompt } from '../domain/media.js'
 import { dialLeg, type LegDeps } from './dial-leg.js'
 import type { CallRecord, CallStore } from '../domain/store.js'
+import { CallRecorder } from './call-record.js'
+import { ConsultLeg } from './consult.js'
 import type { FlowOutput, FlowRun, StartFlowParams } from './flow-run.js'
 import { HANDOVER, playToChannel } from './playback.js'
 import { QueueWait, type QueueWaitDeps } from './queue-wait.js'
@@ -20,17 +22,6 @@ import { QueueWait, type QueueWaitDeps } from './queue-wait.js'
 export type Phase = 'starting' | 'ivr' | 'queue' | 'connected' | 'transfer' | 'ending' | 'ended'
 
 export type TransferResult = { ok: true } | { ok: false; code: 'CALL_GONE' | 'BAD_STATE' | 'NOT_FOUND' | 'NO_AGENT' | 'NO_ANSWER'; message: string }
-
-/** An attended transfer in progress: the section agent the operator consults. */
-interface Consultation {
-  agentId: string
-  section: SectionDef
-  legId: string
-  answered: boolean
-  abort: AbortController
-  off?: () => void
-  by?: string
-}
 
 export interface SessionDeps extends QueueWaitDeps, LegDeps {
   app: string
@@ -66,17 +57,15 @@ export class CallSession {
   private firstEnteredAt: number | undefined
   private offers = 0
   private consults = 0
-  private consultation: Consultation | undefined
+  private consultation: ConsultLeg | undefined
   /** A callback request is being handled (or was taken): further presses are ignored. */
   private callbackAsked = false
   private callbackPrompts = 0
   /** The caller's entry is now a callback entry: no agent is offered to this session any more. */
   private callbackTaken = false
   private readonly offs: Array<() => void> = []
-  private record: CallRecord | undefined
+  private readonly recorder: CallRecorder
   private detached = false
-  private writing: Promise<void> | undefined
-  private dirty = false
 
   constructor(
     private readonly d: SessionDeps,
@@ -87,6 +76,17 @@ export class CallSession {
     this.callId = channel.id
     this.startedAt = d.clock.now()
     this.finished = new Promise((resolve) => this.gone.signal.addEventListener('abort', () => resolve(), { once: true }))
+    this.recorder = new CallRecorder(d.calls, d.log, () => ({
+      callId: this.callId,
+      channelId: this.channelId,
+      serverId: d.serverId ?? 'asterisk',
+      phase: 'ivr',
+      startedAt: this.startedAt,
+      entry: this.entry,
+      callerNumber: channel.caller.number,
+      offers: 0,
+      updatedAt: 0,
+    }))
     this.offs.push(d.router.onChannel(channel.id, (e) => this.onCallerEvent(e)))
   }
 
@@ -116,7 +116,7 @@ export class CallSession {
    * queue entry, a connected call stays bridged. Nothing already played or dialed is redone.
    */
   resume(rec: CallRecord): Promise<void> {
-    this.record = { ...rec }
+    this.recorder.load(rec)
     this.offers = rec.offers
     this.firstEnteredAt = rec.firstEnteredAt
     this.flowOutput = rec.flowOutput as FlowOutput | undefined
@@ -206,46 +206,10 @@ export class CallSession {
     }
   }
 
-  /**
-   * Writes the call's record (merged with `patch`) to the store, in order and coalesced: one
-   * write in flight at most, the latest state written next. A failing store is logged and the
-   * call goes on.
-   */
+  /** Writes the call's record with `patch` (see call-record.ts); nothing once the call is ending. */
   private persist(patch: Partial<CallRecord>): void {
-    const calls = this.d.calls
-    if (!calls || this.phase === 'ending' || this.phase === 'ended') return
-    this.record = {
-      ...(this.record ?? {
-        callId: this.callId,
-        channelId: this.channelId,
-        serverId: this.d.serverId ?? 'asterisk',
-        phase: 'ivr',
-        startedAt: this.startedAt,
-        entry: this.entry,
-        callerNumber: this.channel.caller.number,
-        offers: 0,
-        updatedAt: 0,
-      }),
-      ...patch,
-      offers: this.offers,
-      updatedAt: this.d.clock.now(),
-    }
-    this.dirty = true
-    if (this.writing) return
-    const loop = async () => {
-      while (this.dirty && this.record) {
-        this.dirty = false
-        await calls.put(this.record).catch((err: unknown) => this.d.log.error({ err }, 'could not save the call record; the call goes on'))
-      }
-      this.writing = undefined
-    }
-    this.writing = loop()
-  }
-
-  private async forget(): Promise<void> {
-    this.dirty = false
-    await this.writing
-    if (this.record && this.d.calls) await this.d.calls.delete(this.callId).catch((err: unknown) => this.d.log.error({ err }, 'could not delete the call record'))
+    if (this.phase === 'ending' || this.phase === 'ended') return
+    this.recorder.update({ ...patch, offers: this.offers }, this.d.clock.now())
   }
 
   /**
@@ -364,8 +328,8 @@ export class CallSession {
     if (this.callbackAsked || this.isGone) return
     this.callbackAsked = true
     const section = this.section!
-    const lang = this.flowOutput?.lang ?? this.record?.lang ?? 'it'
-    const number = callbackNumber(this.channel.caller.number ?? this.record?.callerNumber)
+    const lang = this.flowOutput?.lang ?? this.recorder.current?.lang ?? 'it'
+    const number = callbackNumber(this.channel.caller.number ?? this.recorder.current?.callerNumber)
     const r = number ? await this.d.acd.requestCallback(this.callId, number).catch((err: unknown) => (this.d.log.error({ err }, 'callback request failed'), 'failed' as const)) : 'no_number'
     if (this.isGone || this.phase !== 'queue') return
     if (r === 'not_waiting' || r === 'disabled' || r === 'failed') {
@@ -450,42 +414,20 @@ export class CallSession {
     if (this.phase !== 'connected' || !this.agentId || !this.bridgeId || !this.otherLeg) return { ok: false, code: 'BAD_STATE', message: 'only a call connected to an operator can be consulted on' }
     if (this.consultation) return { ok: false, code: 'BAD_STATE', message: 'a consultation is already in progress' }
     if (!this.d.acd.section(sectionId)) return { ok: false, code: 'NOT_FOUND', message: `unknown section ${sectionId}` }
-    const lang = this.flowOutput?.lang ?? 'it'
-    const picked = await this.d.acd.reserveForConsult(sectionId, this.callId, lang)
+    const picked = await this.d.acd.reserveForConsult(sectionId, this.callId, this.flowOutput?.lang ?? 'it')
     if (!picked) return { ok: false, code: 'NO_AGENT', message: `no agent of ${sectionId} is free` }
-    const c: Consultation = { agentId: picked.agent.id, section: picked.section, legId: deriveId(this.callId, 'consult', picked.agent.id, ++this.consults), answered: false, abort: new AbortController(), by: opts.by }
+    const c = new ConsultLeg(this.d, this.callId, picked.agent, picked.section, deriveId(this.callId, 'consult', picked.agent.id, ++this.consults), opts.by)
     this.consultation = c
     await this.d.telephony.bridges.removeChannel(this.bridgeId, [this.channelId]).catch(() => undefined)
     await this.d.telephony.channels.startMoh(this.channelId).catch(() => undefined)
-    const leg = await dialLeg(this.d, {
-      endpoint: picked.agent.endpoint,
-      channelId: c.legId,
-      app: this.d.app,
-      appArgs: ['agent', this.callId],
-      timeoutSec: picked.section.ringTimeoutSec,
-      callerChannelId: this.otherLeg,
-      signal: AbortSignal.any([this.gone.signal, c.abort.signal]),
-    })
-    if (this.consultation !== c) {
-      // Cancelled, completed blind or the call ended while the agent's phone rang.
-      if (leg.kind === 'answered') await this.d.telephony.channels.hangup(c.legId).catch(() => undefined)
-      return { ok: false, code: 'BAD_STATE', message: 'the consultation ended while the agent was rung' }
-    }
-    if (leg.kind !== 'answered' || this.isGone) {
-      this.consultation = undefined
-      if (leg.kind === 'answered') await this.d.telephony.channels.hangup(c.legId).catch(() => undefined)
-      await this.d.acd.consultReleased(c.agentId, c.section.id, leg.kind === 'no_answer' || leg.kind === 'failed' ? 'no_answer' : 'cancelled')
-      if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller hung up' }
-      await this.backToOperator()
-      return { ok: false, code: 'NO_ANSWER', message: `${c.agentId} did not answer` }
-    }
-    c.answered = true
-    await this.d.acd.consultAnswered(c.agentId, c.section.id, this.callId)
-    c.off = this.d.router.onChannel(c.legId, (e) => {
-      if (e.type === 'StasisEnd' || e.type === 'ChannelDestroyed' || e.type === 'ChannelHangupRequest') void this.cancelConsult()
-    })
-    await this.d.telephony.bridges.addChannel(this.bridgeId, [c.legId])
-    return { ok: true }
+    const outcome = await c.ring(this.otherLeg, this.bridgeId, this.gone.signal, () => void this.cancelConsult())
+    // Cancelled, completed blind or the call ended while the agent's phone rang.
+    if (this.consultation !== c) return { ok: false, code: 'BAD_STATE', message: 'the consultation ended while the agent was rung' }
+    if (outcome === 'answered') return { ok: true }
+    this.consultation = undefined
+    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller hung up' }
+    await this.backToOperator()
+    return { ok: false, code: 'NO_ANSWER', message: `${c.agentId} did not answer` }
   }
 
   /** Attended transfer, done: the operator leaves, the caller talks with the consulted agent. */
@@ -493,7 +435,7 @@ export class CallSession {
     const c = this.consultation
     if (!c || !c.answered || !this.bridgeId) return { ok: false, code: 'BAD_STATE', message: 'no answered consultation to complete' }
     this.consultation = undefined
-    c.off?.()
+    c.handOver()
     const operatorId = this.agentId!
     const operatorSection = this.section!
     const operatorLeg = this.otherLeg!
@@ -515,10 +457,7 @@ export class CallSession {
     const c = this.consultation
     if (!c) return { ok: false, code: 'BAD_STATE', message: 'no consultation in progress' }
     this.consultation = undefined
-    c.off?.()
-    c.abort.abort()
-    if (c.answered) await this.d.telephony.channels.hangup(c.legId).catch(() => undefined)
-    await this.d.acd.consultReleased(c.agentId, c.section.id, c.answered ? 'answered' : 'cancelled')
+    await c.cancel()
     if (!this.isGone) await this.backToOperator()
     return { ok: true }
   }
@@ -580,7 +519,7 @@ export class CallSession {
     this.wait?.stop(this.detached)
     if (this.detached) {
       // Handed over: the record stays as last written; the next engine takes it from there.
-      await this.writing
+      await this.recorder.settle()
       this.otherLegOff?.()
       for (const off of this.offs) off()
       this.phase = 'ended'
@@ -590,7 +529,7 @@ export class CallSession {
     if (was === 'queue') await this.d.acd.leave(this.callId, 'abandoned').catch((err) => this.d.log.error({ err }, 'leave queue failed'))
     await this.releaseLegs()
     if (was === 'connected' && this.agentId && this.section) await this.d.acd.agentCallEnded(this.agentId, this.section.id)
-    await this.forget()
+    await this.recorder.forget(this.callId)
     for (const off of this.offs) off()
     this.phase = 'ended'
     this.d.emit({ type: 'call.ended', callId: this.callId, reason: String(this.gone.signal.reason ?? 'ended'), durationMs: this.d.clock.now() - this.startedAt })
