@@ -5,8 +5,7 @@
  * (each logs 'resuming call'), process start included.
  * Run: npx tsx scripts/bench/kill-resume.ts [--calls N]
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -16,6 +15,7 @@ import { readCatalogue } from '../../src/ivr/index.js'
 import { catalogueDurations } from '../../src/prompts/durations.js'
 import { startSimulator } from '../../src/sim/index.js'
 import type { CallerStep } from '../../src/sim/types.js'
+import { startEngineProcess, writeAlwaysOpenConfig, type EngineProcess } from '../../test/helpers/engine-process.js'
 import { startBenchRedis } from './redis-server.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -24,24 +24,6 @@ export interface KillResumeResult {
   calls: number
   engineStartMs: number
   resumedMs: number
-}
-
-function engineProcess(env: Record<string, string>): { proc: ChildProcess; count: (msg: string) => number; exited: Promise<void> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] })
-  const counts = new Map<string, number>()
-  let buf = ''
-  proc.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString()
-    let i
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i)
-      buf = buf.slice(i + 1)
-      const m = /"msg":"([^"]*)"/.exec(line)
-      if (m) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1)
-    }
-  })
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()))
-  return { proc, count: (msg) => counts.get(msg) ?? 0, exited }
 }
 
 async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -59,15 +41,11 @@ export async function measureKillResume(o: { calls: number }): Promise<KillResum
   const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
   const sim = await startSimulator({ clock: new RealClock(), users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')) })
   const store = createRedisStore({ url: redis.url, prefix: 'bench-kill' })
-  const engines: Array<ReturnType<typeof engineProcess>> = []
+  const engines: EngineProcess[] = []
   try {
-    mkdirSync(path.join(dir, 'flows'))
-    const always = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => `      ${d}: ['00:00-24:00']\n`).join('')
-    const flow = readFileSync(path.join(ROOT, 'config/flows/national.yaml'), 'utf8').replace(/ {4}schedule:\n(?: {6}.*\n)+ {4}holidays: italy\n {4}closedOn: .*\n/, `    schedule:\n${always}`)
-    writeFileSync(path.join(dir, 'flows/national.yaml'), flow)
-    writeFileSync(path.join(dir, 'centralino.yaml'), `paths:\n  flows: ${path.join(dir, 'flows')}\n  prompts: ${path.join(ROOT, 'prompts/catalogue.yaml')}\n  sections: ${path.join(ROOT, 'config/sections.yaml')}\n`)
+    const { configFile } = writeAlwaysOpenConfig(dir)
     const env = {
-      CENTRALINO_CONFIG: path.join(dir, 'centralino.yaml'),
+      CENTRALINO_CONFIG: configFile,
       CENTRALINO_TELEPHONY: 'ari',
       CENTRALINO_ARI_URL: sim.url,
       CENTRALINO_STORE: 'redis',
@@ -76,7 +54,7 @@ export async function measureKillResume(o: { calls: number }): Promise<KillResum
       CENTRALINO_HTTP_PORT: '0',
       CENTRALINO_LOG_LEVEL: 'info',
     }
-    const first = engineProcess(env)
+    const first = startEngineProcess(env)
     engines.push(first)
     await until(() => first.count('engine started') > 0, 60_000, 'the first engine')
     // Callers that reach the main menu and stay (they press nothing; the menu repeats).
@@ -85,9 +63,8 @@ export async function measureKillResume(o: { calls: number }): Promise<KillResum
     await until(() => calls.every((c) => c.heard.some((u) => u.endsWith('centralino/main_menu'))), 120_000, 'every caller in the main menu')
     await new Promise((r) => setTimeout(r, 500)) // let the records settle
     const killedAt = Date.now()
-    first.proc.kill('SIGKILL')
-    await first.exited
-    const second = engineProcess(env)
+    await first.stop('SIGKILL')
+    const second = startEngineProcess(env)
     engines.push(second)
     await until(() => second.count('engine started') > 0, 60_000, 'the second engine')
     const engineStartMs = Date.now() - killedAt
@@ -97,7 +74,7 @@ export async function measureKillResume(o: { calls: number }): Promise<KillResum
     await Promise.all(calls.map((c) => c.done))
     return { calls: o.calls, engineStartMs, resumedMs }
   } finally {
-    for (const e of engines) if (e.proc.exitCode === null && e.proc.signalCode === null) e.proc.kill('SIGKILL')
+    await Promise.all(engines.map((e) => e.stop('SIGKILL')))
     await store.close()
     await sim.close()
     await redis.stop()

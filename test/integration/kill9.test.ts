@@ -4,8 +4,7 @@
  * SIGKILL, then a new engine process on the same Asterisk and Redis: it resumes every call.
  * Prints the time from the kill to the calls resumed (a figure, not an assertion).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
@@ -17,42 +16,10 @@ import { catalogueDurations } from '../../src/prompts/durations.js'
 import { startSimulator } from '../../src/sim/index.js'
 import { waitUntil } from '../helpers/async.js'
 import { startRedisServer } from '../helpers/redis-server.js'
+import { startEngineProcess, writeAlwaysOpenConfig } from '../helpers/engine-process.js'
 import { heard } from './harness.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-
-interface EngineProc {
-  proc: ChildProcess
-  lines: Array<Record<string, unknown>>
-}
-
-function startEngine(env: Record<string, string>): EngineProc {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: Array<Record<string, unknown>> = []
-  let buf = ''
-  proc.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString()
-    let i
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i)
-      buf = buf.slice(i + 1)
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>)
-      } catch {
-        /* not a log record */
-      }
-    }
-  })
-  proc.stderr!.resume()
-  return { proc, lines }
-}
-
-const stop = (e: EngineProc, signal: NodeJS.Signals) =>
-  new Promise<void>((resolve) => {
-    if (e.proc.exitCode !== null || e.proc.signalCode !== null) return resolve()
-    e.proc.once('exit', () => resolve())
-    e.proc.kill(signal)
-  })
 
 t.test('SIGKILL with calls in a menu, waiting and talking; a new engine process resumes them', async (t) => {
   const redis = await startRedisServer(t)
@@ -62,11 +29,8 @@ t.test('SIGKILL with calls in a menu, waiting and talking; a new engine process 
   // the test does not depend on the hour in Rome.
   const dir = mkdtempSync(path.join(tmpdir(), 'centralino-kill9-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  mkdirSync(path.join(dir, 'flows'))
-  const flow = readFileSync(path.join(ROOT, 'config/flows/national.yaml'), 'utf8').replace(/ {4}schedule:\n(?: {6}.*\n)+ {4}holidays: italy\n {4}closedOn: .*\n/, "    schedule:\n      mon: ['00:00-24:00']\n      tue: ['00:00-24:00']\n      wed: ['00:00-24:00']\n      thu: ['00:00-24:00']\n      fri: ['00:00-24:00']\n      sat: ['00:00-24:00']\n      sun: ['00:00-24:00']\n")
+  const { configFile, flow } = writeAlwaysOpenConfig(dir)
   t.match(flow, /sun: \['00:00-24:00'\]/, 'the test flow is open every day')
-  writeFileSync(path.join(dir, 'flows/national.yaml'), flow)
-  writeFileSync(path.join(dir, 'centralino.yaml'), `paths:\n  flows: ${path.join(dir, 'flows')}\n  prompts: ${path.join(ROOT, 'prompts/catalogue.yaml')}\n  sections: ${path.join(ROOT, 'config/sections.yaml')}\n`)
   const clock = new RealClock()
   const catalogue = readCatalogue(path.join(ROOT, 'prompts/catalogue.yaml')).catalogue!
   const sim = await startSimulator({ clock, users: { engine: 'engine' }, soundDuration: catalogueDurations(catalogue, path.join(ROOT, 'prompts/audio')), phones: () => ({ answerAfterMs: 500 }) })
@@ -81,7 +45,7 @@ t.test('SIGKILL with calls in a menu, waiting and talking; a new engine process 
     await store.agents.upsert({ ...a, state: paused ? 'paused' : 'ready', pauseReason: paused ? 'meeting' : undefined, since: now, idleSince: now })
   }
   const env = {
-    CENTRALINO_CONFIG: path.join(dir, 'centralino.yaml'),
+    CENTRALINO_CONFIG: configFile,
     CENTRALINO_TELEPHONY: 'ari',
     CENTRALINO_ARI_URL: sim.url,
     CENTRALINO_STORE: 'redis',
@@ -90,9 +54,9 @@ t.test('SIGKILL with calls in a menu, waiting and talking; a new engine process 
     CENTRALINO_HTTP_PORT: '0',
     CENTRALINO_LOG_LEVEL: 'info',
   }
-  const first = startEngine(env)
-  t.teardown(() => stop(first, 'SIGKILL'))
-  await waitUntil(() => first.lines.some((l) => l.msg === 'engine started'), 60_000, 'first engine up')
+  const first = startEngineProcess(env)
+  t.teardown(() => first.stop('SIGKILL'))
+  await waitUntil(() => first.count('engine started') > 0, 60_000, 'first engine up')
 
   const talking = sim.placeCall({ from: '+393331129001', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '0' }] })
   const waiting = sim.placeCall({ from: '+393331129002', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '1' }, heard('pensions_menu'), { dtmf: '2' }] })
@@ -103,13 +67,13 @@ t.test('SIGKILL with calls in a menu, waiting and talking; a new engine process 
   await waitUntil(() => inMenu.heard.some((u) => u.endsWith('centralino/main_menu')), 60_000, 'third caller in the main menu')
   await waitUntil(async () => (await store.calls.get(inMenu.channelId))?.flow !== undefined, 10_000, 'menu state saved')
 
-  await stop(first, 'SIGKILL')
+  await first.stop('SIGKILL')
   const killedAt = Date.now()
   t.equal(sim.channelCount(), 4, 'the calls are still up in Asterisk: three callers and the operator')
 
-  const second = startEngine(env)
-  t.teardown(() => stop(second, 'SIGTERM'))
-  await waitUntil(() => second.lines.filter((l) => l.msg === 'resuming call').length === 3, 60_000, 'three calls resumed')
+  const second = startEngineProcess(env)
+  t.teardown(() => second.stop('SIGTERM'))
+  await waitUntil(() => second.count('resuming call') === 3, 60_000, 'three calls resumed')
   const resumedMs = Date.now() - killedAt
   t.comment(`SIGKILL to the three calls resumed by a new engine process: ${resumedMs} ms (process start included)`)
 
