@@ -5,6 +5,8 @@
  * bootEngine starts it before taking calls and closes it first on stop.
  */
 import { createMemoryEscalationStore } from '../adapters/memory/escalations.js'
+import { createRedisEscalationStore } from '../adapters/redis/escalations.js'
+import { isRedisStore } from '../adapters/redis/store.js'
 import type { App } from '../app.js'
 import type { EngineConfig } from '../config/engine.js'
 import type { Clock } from '../domain/clock.js'
@@ -50,10 +52,14 @@ export function authenticatorFor(config: EngineApiOptions['config'], log: Logger
   return tokenAuthenticator({})
 }
 
+/** Escalations live beside the rest of the state: in the shared Redis when the engine has one, else in memory. */
+export function escalationStoreFor(store: Store): EscalationStore {
+  return isRedisStore(store) ? createRedisEscalationStore(store) : createMemoryEscalationStore()
+}
+
 export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
   const log = o.log.child({ component: 'http' })
-  const store = o.escalations ?? createMemoryEscalationStore()
-  if (!o.escalations && o.config.store.kind === 'redis') log.warn('escalations are kept in this engine\'s memory (no Redis escalation store yet)')
+  const store = o.escalations ?? escalationStoreFor(o.store)
   const hook = o.config.escalations
   const poster = hook.webhookUrl
     ? new WebhookPoster({

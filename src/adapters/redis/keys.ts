@@ -23,6 +23,11 @@
  *   {P}:calls:<server>  set of call ids with a record, per Asterisk server
  *   {P}:lease:<name>    hash {owner, until}: who drives an Asterisk server (engines' clocks)
  *   {P}:op:<opId>       string with a TTL, the reply of an applied mutating script (replay guard)
+ *   {P}:x               hash, escalation id -> escalation JSON (with its history)
+ *   {P}:x:i             sorted set, escalation ids by createdAt (listing newest first)
+ *   {P}:xo              hash, escalation id -> JSON array of its changes waiting for the webhook, head first
+ *   {P}:xd              sorted set, escalation id -> when its outbox head is due (or hidden until, claimed)
+ *   {P}:xa              list, outbox items set aside after their attempts (JSON, oldest first)
  *
  * Records live in a few hashes rather than a key each, so that listing a queue of 10,000 is a
  * handful of HMGETs inside one script instead of 10,000 calls. Every key a script touches is
@@ -52,6 +57,11 @@ export interface RedisKeys {
   callsOf(serverId: string): string
   lease(name: string): string
   op(opId: string): string
+  readonly escalations: string
+  readonly escalationIndex: string
+  readonly outbox: string
+  readonly outboxDue: string
+  readonly outboxAside: string
 }
 
 export const DEFAULT_PREFIX = 'centralino'
@@ -81,5 +91,10 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     callsOf: (serverId) => k('calls', serverId),
     lease: (name) => k('lease', name),
     op: (opId) => k('op', opId),
+    escalations: k('x'),
+    escalationIndex: k('x', 'i'),
+    outbox: k('xo'),
+    outboxDue: k('xd'),
+    outboxAside: k('xa'),
   }
 }

@@ -36,6 +36,12 @@ export interface ScriptTypes {
   'lease-acquire': { keys: [lease: string]; reply: number }
   'lease-renew': { keys: [lease: string]; reply: number }
   'lease-release': { keys: [lease: string]; reply: number }
+  'escalation-create': { keys: [escalations: string, index: string, outbox: string, due: string, op: string]; reply: number }
+  'escalation-transition': { keys: [escalations: string, outbox: string, due: string, op: string]; reply: number }
+  'outbox-claim': { keys: [due: string, outbox: string, op: string]; reply: string[] }
+  'outbox-drop': { keys: [due: string, outbox: string, aside: string, op: string]; reply: number }
+  'outbox-failed': { keys: [due: string, outbox: string]; reply: number }
+  'outbox-requeue': { keys: [aside: string, outbox: string, due: string, op: string]; reply: number }
 }
 
 export type ScriptName = keyof ScriptTypes
@@ -58,6 +64,12 @@ export const SCRIPT_NAMES: readonly ScriptName[] = [
   'lease-acquire',
   'lease-renew',
   'lease-release',
+  'escalation-create',
+  'escalation-transition',
+  'outbox-claim',
+  'outbox-drop',
+  'outbox-failed',
+  'outbox-requeue',
 ]
 
 export interface LuaScript {

@@ -305,6 +305,11 @@ export function createRedisStore(o: RedisStoreOptions = {}): RedisStore {
 
 const contexts = new WeakMap<RedisStore, Ctx>()
 
+/** Whether `s` is a store built by createRedisStore (the escalations then go to the same Redis). */
+export function isRedisStore(s: Store): s is RedisStore {
+  return contexts.has(s as RedisStore)
+}
+
 /** Internal: the context of a store built by createRedisStore (for seed.ts). */
 export function storeContext(s: RedisStore): Ctx {
   const ctx = contexts.get(s)
