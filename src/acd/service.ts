@@ -19,6 +19,7 @@ import { placeCallback, type CallbackBooks } from './callback-offer.js'
 import { DEFAULT_HANDLE_SEC, estimateWait, QueueOutcomes } from './ewt.js'
 import { CALLBACK_TAKEOVER_MS, type AcdDeps, type AcdSnapshot, type ConnectResult, type JoinParams, type QueueStatus } from './types.js'
 import { callersAhead, nextRoutingChange, planAssignments, servingAgents } from './routing.js'
+import { planFromHeads } from './routing-read.js'
 
 export type { AcdDeps, AcdSnapshot, AgentConnector, CallbackRequest, CallbackResult, ConnectRequest, ConnectResult, JoinParams, QueueStatus } from './types.js'
 export { CALLBACK_TAKEOVER_MS } from './types.js'
@@ -38,6 +39,8 @@ export class AcdService {
   private readonly inflight = new Set<Promise<void>>()
   /** Callback entries of other engines planned here: since when (for CALLBACK_TAKEOVER_MS). */
   private readonly callbackDue = new Map<string, number>()
+  /** This engine's callers held for a preferred agent (continuity): callId -> hold end (ms). Read with the queue heads. */
+  private readonly held = new Map<string, number>()
 
   constructor(private readonly d: AcdDeps) {
     this.sections = new Map(d.sections.map((s) => [s.id, s]))
@@ -125,6 +128,7 @@ export class AcdService {
       ...(caller ? { caller } : {}),
       ...(await this.preference(section, caller, enteredAt, now)),
     })
+    if (entry.preferredAgent && entry.preferredUntil !== undefined) this.held.set(callId, entry.preferredUntil)
     const ahead = (await this.ahead(callId)) ?? 0
     this.d.emit({ type: 'queue.entered', callId, section: entry.section, priority: entry.priority, position: ahead + 1 })
     this.dispatch()
@@ -163,6 +167,7 @@ export class AcdService {
     if (reason === 'abandoned' && (await this.d.store.queues.get(callId))?.kind === 'callback') return undefined
     const ahead = reason === 'abandoned' ? await this.ahead(callId) : undefined
     const entry = await this.d.store.queues.remove(callId)
+    this.held.delete(callId)
     if (entry && reason === 'abandoned') {
       this.outcomes.record(entry.section, true)
       const waitMs = this.d.clock.now() - entry.enteredAt
@@ -320,10 +325,11 @@ export class AcdService {
   }
 
   private async dispatchOnce(): Promise<void> {
-    const entries = await this.allEntries()
     const now = this.d.clock.now()
+    for (const [id, until] of this.held) if (until <= now) this.held.delete(id)
     const agents = await this.agentsNow()
-    const plan = planAssignments(entries, agents, { sections: this.sections, now })
+    // The heads of the queues (and this engine's held callers), not the whole queues: see routing-read.ts.
+    const { entries, plan } = await planFromHeads(this.d.store.queues, this.d.sections.map((s) => s.id), agents, { sections: this.sections, now }, [...this.held.keys()])
     // Agents left ready with callers waiting: time may make them eligible (relaxation, overflow,
     // a hold ending, a callback's retry time). With nobody ready, the next agent to become
     // ready dispatches anyway.

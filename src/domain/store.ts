@@ -11,8 +11,11 @@ export interface QueueStore {
   enqueue(entry: Omit<QueueEntry, 'seq'> & { seq?: number }): Promise<QueueEntry>
   remove(callId: string): Promise<QueueEntry | undefined>
   get(callId: string): Promise<QueueEntry | undefined>
-  /** Entries of a section in service order: priority (high first), then enteredAt, then seq. */
-  list(section: string): Promise<QueueEntry[]>
+  /**
+   * Entries of a section in service order: priority (high first), then enteredAt, then seq;
+   * only the first `limit` of them when a limit is given (the head, for routing).
+   */
+  list(section: string, limit?: number): Promise<QueueEntry[]>
   /** Marks an entry offered to an agent (only if still waiting). */
   markOffered(callId: string, agentId: string): Promise<boolean>
   /** Returns an offered entry to waiting, keeping its place. */

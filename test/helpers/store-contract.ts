@@ -29,6 +29,9 @@ export function storeContract(t: Test, makeStore: () => Promise<Store>): void {
     t.same((await s.queues.list('s1')).map((e) => e.callId), ['c', 'b', 'a', 'd'])
     t.same((await s.queues.list('s2')).map((e) => e.callId), ['x'])
     t.same(await s.queues.list('nope'), [])
+    t.same((await s.queues.list('s1', 2)).map((e) => e.callId), ['c', 'b'], 'the head: the first n in service order')
+    t.same((await s.queues.list('s1', 10)).map((e) => e.callId), ['c', 'b', 'a', 'd'], 'a limit past the end reads all')
+    t.same(await s.queues.list('s1', 0), [], 'a limit of 0 reads nothing')
   })
 
   t.test('re-enqueue replaces, remove returns the entry once', async (t) => {

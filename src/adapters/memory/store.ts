@@ -33,12 +33,13 @@ class MemoryQueues implements QueueStore {
     return e && { ...e }
   }
 
-  async list(section: string): Promise<QueueEntry[]> {
+  async list(section: string, limit?: number): Promise<QueueEntry[]> {
     const ids = this.bySection.get(section)
     if (!ids) return []
     const out: QueueEntry[] = []
     for (const id of ids) out.push({ ...this.entries.get(id)! })
-    return out.sort(compareEntries)
+    out.sort(compareEntries)
+    return limit === undefined ? out : out.slice(0, Math.max(0, limit))
   }
 
   async markOffered(callId: string, agentId: string): Promise<boolean> {

@@ -106,8 +106,10 @@ class RedisQueues implements QueueStore {
     return decodeRecord<QueueEntry>(await this.s.client.hget(this.s.keys.entries, callId))
   }
 
-  async list(section: string): Promise<QueueEntry[]> {
-    const rows = await this.s.scripts.run('queue-list', [this.s.keys.queue(section), this.s.keys.entries], [])
+  async list(section: string, limit?: number): Promise<QueueEntry[]> {
+    if (limit !== undefined && limit < 1) return []
+    const stop = limit === undefined ? -1 : Math.floor(limit) - 1
+    const rows = await this.s.scripts.run('queue-list', [this.s.keys.queue(section), this.s.keys.entries], [stop])
     return rows.map((r) => decodeRecord<QueueEntry>(r)!)
   }
 
