@@ -70,4 +70,31 @@ export async function placeCallback(b: CallbackBooks, entry: QueueEntry, agent: 
       await agents.release(agent.id)
       break
   }
+  // Only now, with the books closed, may the call's recovery record go (a crash before this
+  // point leaves it for the next engine, which closes the same books: see interruptedCallback).
+  if (result.kind !== 'answered') await d.connector.callbackSettled?.(callId).catch((err: unknown) => d.log.warn({ err }, 'could not delete the callback record'))
+}
+
+/**
+ * A callback call found recorded by an engine that did not place it (the placing engine died
+ * or stopped): `connected` with a leg gone ends the agent's call; cut before the bridge, the
+ * entry goes back to its place and the agent to ready. Each only if the books still show this
+ * attempt (a book already closed, or a later attempt, is left alone).
+ */
+export async function interruptedCallback(
+  b: CallbackBooks,
+  cb: { entryCallId: string; agentId: string; section: string; attempt: number; connected: boolean },
+  recoverOffer: (callId: string) => Promise<void>,
+): Promise<'ended' | 'requeued' | 'nothing'> {
+  const { d } = b
+  if (cb.connected) {
+    const a = await d.store.agents.get(cb.agentId)
+    if (!a || a.callId !== cb.entryCallId || (a.state !== 'on_call' && a.state !== 'reserved')) return 'nothing'
+    await b.agents.callEnded(cb.agentId, cb.section)
+    return 'ended'
+  }
+  const e = await d.store.queues.get(cb.entryCallId)
+  if (!e || e.status !== 'offered' || e.offeredTo !== cb.agentId || (e.recall?.attempts ?? 0) !== cb.attempt - 1) return 'nothing'
+  await recoverOffer(cb.entryCallId)
+  return 'requeued'
 }

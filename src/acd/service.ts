@@ -15,7 +15,7 @@
 import type { AgentDef, AgentRecord, AgentState, QueueEntry, SectionDef } from '../domain/acd.js'
 import type { TimerHandle } from '../domain/clock.js'
 import { AgentBook } from './agent-book.js'
-import { placeCallback, type CallbackBooks } from './callback-offer.js'
+import { interruptedCallback, placeCallback, type CallbackBooks } from './callback-offer.js'
 import { DEFAULT_HANDLE_SEC, estimateWait, QueueOutcomes } from './ewt.js'
 import { CALLBACK_TAKEOVER_MS, type AcdDeps, type AcdSnapshot, type ConnectResult, type JoinParams, type QueueStatus } from './types.js'
 import { callersAhead, nextRoutingChange, planAssignments, servingAgents } from './routing.js'
@@ -99,6 +99,13 @@ export class AcdService {
     }
     this.d.log.info({ callId, agentId: entry.offeredTo }, 'offer interrupted by an engine restart: caller back to its place')
     this.dispatch()
+  }
+
+  /** A recorded callback call whose engine is gone, found with a leg missing or still ringing: close its books. */
+  async callbackInterrupted(cb: Parameters<typeof interruptedCallback>[1]): Promise<'ended' | 'requeued' | 'nothing'> {
+    const r = await interruptedCallback(this.books, cb, (id) => this.recoverOffer(id))
+    if (r === 'ended') this.dispatch()
+    return r
   }
 
   async stop(): Promise<void> {
@@ -192,6 +199,13 @@ export class AcdService {
       this.dispatch()
     }
     return r
+  }
+
+  /** An agent's record with its configured skills and sections. */
+  async agentRecord(id: string): Promise<AgentRecord | undefined> {
+    const a = await this.d.store.agents.get(id)
+    const def = a && this.defs.get(a.id)
+    return a && def ? { ...a, sections: def.sections, skills: def.skills } : a
   }
 
   entry(callId: string): Promise<QueueEntry | undefined> {

@@ -42,6 +42,8 @@ export interface AgentConnector {
   connect(req: ConnectRequest): Promise<ConnectResult>
   /** Places a callback call for a callback entry with the reserved agent (calls/callback.ts). */
   callback?(req: CallbackRequest): Promise<CallbackResult>
+  /** The books of a callback attempt that did not connect are closed: its recovery record can go. */
+  callbackSettled?(callId: string): Promise<void>
 }
 
 /**

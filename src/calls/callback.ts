@@ -10,13 +10,20 @@
  * bridged, the call lives here until either side hangs up, then the agent goes to wrap-up.
  *
  * Every Asterisk object has an id derived from the call id and the attempt number, so a replay
- * of a step asks for the same channel, bridge or playback. Callback calls are not recorded for
- * crash recovery yet: an engine dying during one leaves the entry offered (see the report of
- * the callback change in the ACD issue).
+ * of a step asks for the same channel, bridge or playback.
+ *
+ * Crash recovery: the call keeps a record (CallRecord phase 'callback', id callbackRecordId)
+ * with its legs and whether they are bridged. The engine that next drives this Asterisk (the
+ * same one restarted, or a standby) finds it at resync: bridged legs that are both alive go on
+ * and are watched again (resumeBridged); otherwise the legs are hung up and the books closed —
+ * a call cut while ringing puts the entry back in its place with the agent ready
+ * (AcdService.recoverOffer), a bridged call that lost a leg ends the agent's call. A graceful
+ * stop leaves the record for the next engine.
  */
 import type { CallbackRequest, CallbackResult } from '../acd/service.js'
 import type { AcdService } from '../acd/service.js'
 import type { NewCallEvent } from '../domain/events.js'
+import { callbackRecordId, type CallRecord, type CallStore } from '../domain/store.js'
 import { deriveId } from '../domain/ids.js'
 import { prompt } from '../domain/media.js'
 import { dialLeg, type LegDeps, type LegResult } from './dial-leg.js'
@@ -27,6 +34,9 @@ export interface CallbackDeps extends LegDeps {
   acd: AcdService
   emit: (e: NewCallEvent) => void
   externalEndpoint(number: string): string
+  /** Where the call's record is kept (crash recovery); none: not recorded. */
+  calls?: CallStore
+  serverId?: string
 }
 
 export class CallbackCall {
@@ -35,6 +45,7 @@ export class CallbackCall {
   private readonly offs: Array<() => void> = []
   private readonly ids: { agent: string; citizen: string; bridge: string; intro: string; sorry: string }
   private connected = false
+  private closing = false
   /** Resolves once the call is over and its books closed. */
   readonly ended: Promise<void>
   private resolveEnded!: () => void
@@ -66,6 +77,7 @@ export class CallbackCall {
   /** Places the call; resolves with the outcome (on 'answered' the call goes on until a hangup). */
   async run(): Promise<CallbackResult> {
     let r: CallbackResult
+    await this.persist(false)
     try {
       r = this.req.section.callback?.mode === 'citizen-first' ? await this.citizenFirst() : await this.agentFirst()
     } catch (err) {
@@ -77,6 +89,7 @@ export class CallbackCall {
       this.resolveEnded()
     } else {
       this.connected = true
+      await this.persist(true)
       if (this.over.signal.aborted) void this.close()
       else this.over.signal.addEventListener('abort', () => void this.close(), { once: true })
     }
@@ -155,9 +168,52 @@ export class CallbackCall {
     )
   }
 
+  /**
+   * A bridged callback call found alive after a restart or by a standby: watched again, and
+   * closed as any (wrap-up for the agent) when either side hangs up.
+   */
+  resumeBridged(): void {
+    this.connected = true
+    this.watch(this.ids.agent)
+    this.watch(this.ids.citizen)
+    if (this.over.signal.aborted) void this.close()
+    else this.over.signal.addEventListener('abort', () => void this.close(), { once: true })
+  }
+
+  /** The record another engine needs to take this call over. */
+  record(connected: boolean): CallRecord {
+    const now = this.d.clock.now()
+    return {
+      callId: callbackRecordId(this.req.callId),
+      channelId: this.ids.citizen,
+      serverId: this.d.serverId ?? 'asterisk',
+      phase: 'callback',
+      startedAt: now,
+      offers: 0,
+      updatedAt: now,
+      section: this.req.section.id,
+      agentId: this.req.agent.id,
+      callback: {
+        entryCallId: this.req.callId,
+        attempt: this.req.attempt,
+        agentId: this.req.agent.id,
+        section: this.req.section.id,
+        agentLeg: this.ids.agent,
+        citizenLeg: this.ids.citizen,
+        bridgeId: this.ids.bridge,
+        connected,
+      },
+    }
+  }
+
+  private async persist(connected: boolean): Promise<void> {
+    await this.d.calls?.put(this.record(connected)).catch((err: unknown) => this.d.log.warn({ err }, 'could not record the callback call (it goes on, unrecoverable if this engine dies)'))
+  }
+
+  /** Hangs up both legs and the bridge; a bridged call is left to Asterisk (and the next engine) when this one stops. */
   private async release(): Promise<void> {
     for (const off of this.offs.splice(0)) off()
-    if (this.over.signal.reason === 'engine stopping') return
+    if (this.connected && this.over.signal.reason === 'engine stopping') return
     await Promise.all([
       this.d.telephony.channels.hangup(this.ids.agent).catch(() => undefined),
       this.d.telephony.channels.hangup(this.ids.citizen).catch(() => undefined),
@@ -167,12 +223,14 @@ export class CallbackCall {
 
   /** The bridged call is over: hang up the other side, the agent goes to wrap-up. */
   private async close(): Promise<void> {
-    if (!this.connected) return
-    this.connected = false
+    if (!this.connected || this.closing) return
+    this.closing = true
     const stopping = this.over.signal.reason === 'engine stopping'
     await this.release()
+    this.connected = false
     if (!stopping) {
       await this.d.acd.agentCallEnded(this.req.agent.id, this.req.section.id).catch((err: unknown) => this.d.log.error({ err }, 'could not end the agent call'))
+      await this.d.calls?.delete(callbackRecordId(this.req.callId)).catch((err: unknown) => this.d.log.warn({ err }, 'could not delete the callback call record'))
       this.d.log.info({ reason: String(this.over.signal.reason) }, 'callback call ended')
     }
     this.resolveEnded()

@@ -7,7 +7,7 @@
 import type { AgentConnector, CallbackRequest, CallbackResult, ConnectRequest, ConnectResult } from '../acd/service.js'
 import type { Channel, StasisStartEvent } from '../domain/ari-models.js'
 import type { Logger } from '../domain/log.js'
-import type { CallRecord, CallStore } from '../domain/store.js'
+import { callbackRecordId, type CallRecord, type CallStore } from '../domain/store.js'
 import { CallbackCall } from './callback.js'
 import { CallSession, type Phase, type SessionDeps } from './session.js'
 
@@ -62,13 +62,55 @@ export class SessionRegistry implements AgentConnector {
     if (!this.accepting || this.callbacks.has(req.callId)) return { kind: 'aborted' }
     const log = this.d.log.child({ callId: req.callId, callback: req.attempt })
     const call = new CallbackCall(this.deps(log), req)
-    this.callbacks.set(req.callId, call)
+    this.trackCallback(req.callId, call)
+    return call.run()
+  }
+
+  async callbackSettled(callId: string): Promise<void> {
+    await this.d.calls?.delete(callbackRecordId(callId))
+  }
+
+  private trackCallback(callId: string, call: CallbackCall): void {
+    this.callbacks.set(callId, call)
     const p = call.ended.finally(() => {
-      this.callbacks.delete(req.callId)
+      this.callbacks.delete(callId)
       this.running.delete(p)
     })
     this.running.add(p)
-    return call.run()
+  }
+
+  /**
+   * A callback call recorded on this Asterisk by an engine that is gone: bridged with both legs
+   * alive, it goes on under this engine; otherwise its legs are hung up and its books closed
+   * (calls/callback.ts, AcdService.callbackInterrupted).
+   */
+  private async takeOverCallback(rec: CallRecord, live: ReadonlyMap<string, Channel>): Promise<void> {
+    const cb = rec.callback
+    if (!cb || this.callbacks.has(cb.entryCallId)) return
+    const log = this.d.log.child({ callId: cb.entryCallId, callback: cb.attempt })
+    const d = this.deps(log)
+    try {
+      const section = d.acd.section(cb.section)
+      const agent = await d.acd.agentRecord(cb.agentId)
+      if (cb.connected && live.has(cb.agentLeg) && live.has(cb.citizenLeg) && section && agent) {
+        const entry = { callId: cb.entryCallId, section: cb.section, priority: 0, enteredAt: rec.startedAt, seq: 0, lang: 'it', status: 'offered' as const }
+        const call = new CallbackCall(d, { callId: cb.entryCallId, agent, section, entry, attempt: cb.attempt })
+        this.trackCallback(cb.entryCallId, call)
+        call.resumeBridged()
+        log.info('callback call resumed: agent and citizen still talking')
+        return
+      }
+      await Promise.all([
+        d.telephony.channels.hangup(cb.agentLeg).catch(() => undefined),
+        d.telephony.channels.hangup(cb.citizenLeg).catch(() => undefined),
+        d.telephony.bridges.destroy(cb.bridgeId).catch(() => undefined),
+      ])
+      const r = await d.acd.callbackInterrupted(cb)
+      await this.d.calls?.delete(rec.callId)
+      log.info({ outcome: r, connected: cb.connected }, 'callback call interrupted while no engine watched it: books closed')
+    } catch (err) {
+      log.error({ err }, 'could not take over a recorded callback call')
+    }
   }
 
   /** Stops taking new calls; waits for the running ones to end (or gives up after the signal). */
@@ -116,7 +158,10 @@ export class SessionRegistry implements AgentConnector {
     if (!calls) return
     // Calls whose caller hung up while no engine was watching: close their books.
     const records = await calls.list(this.d.serverId ?? 'asterisk').catch(() => [])
-    for (const rec of records) if (!live.has(rec.channelId) && !this.sessions.has(rec.callId)) await this.closeOrphan(rec)
+    for (const rec of records) {
+      if (rec.phase === 'callback') await this.takeOverCallback(rec, live)
+      else if (!live.has(rec.channelId) && !this.sessions.has(rec.callId)) await this.closeOrphan(rec)
+    }
   }
 
   /** Ends the books of a call that ended while no engine watched it: queue place, agent, other leg. */

@@ -70,7 +70,7 @@ export interface CallRecord {
   channelId: string
   /** The Asterisk server (ARI application owner) the channel lives on. */
   serverId: string
-  phase: 'ivr' | 'queue' | 'connected' | 'transfer'
+  phase: 'ivr' | 'queue' | 'connected' | 'transfer' | 'callback'
   startedAt: number
   entry?: string
   callerNumber?: string
@@ -86,7 +86,15 @@ export interface CallRecord {
   firstEnteredAt?: number
   offers: number
   updatedAt: number
+  /**
+   * A callback call (phase 'callback', kept under callbackRecordId(entry call id) so that it never
+   * meets the record of the call that asked for it): its legs, and whether they are bridged.
+   */
+  callback?: { entryCallId: string; attempt: number; agentId: string; section: string; agentLeg: string; citizenLeg: string; bridgeId: string; connected: boolean }
 }
+
+/** The record id of the callback call for a queue entry's call id. */
+export const callbackRecordId = (entryCallId: string): string => `callback:${entryCallId}`
 
 export interface CallStore {
   put(r: CallRecord): Promise<void>
