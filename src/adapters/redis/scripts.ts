@@ -42,6 +42,17 @@ export interface ScriptTypes {
   'outbox-drop': { keys: [due: string, outbox: string, aside: string, op: string]; reply: number }
   'outbox-failed': { keys: [due: string, outbox: string]; reply: number }
   'outbox-requeue': { keys: [aside: string, outbox: string, due: string, op: string]; reply: number }
+  'campaign-put': { keys: [campaigns: string]; reply: number }
+  'campaign-status': { keys: [campaigns: string, op: string]; reply: string | null }
+  'campaign-add': { keys: [campaigns: string, contacts: string, order: string, due: string, counts: string, op: string]; reply: [added: number, merged: number] | null }
+  'campaign-claim': { keys: [contacts: string, due: string, dialing: string, counts: string, engines: string, op: string]; reply: string[] }
+  'campaign-complete': { keys: [contacts: string, due: string, dialing: string, counts: string, engines: string, stats: string, op: string]; reply: string | null }
+  'campaign-release': { keys: [contacts: string, due: string, dialing: string, counts: string, engines: string]; reply: string[] }
+  'campaign-renew': { keys: [contacts: string, dialing: string]; reply: number }
+  'campaign-scan': { keys: [order: string, contacts: string]; reply: [length: number, ...records: string[]] }
+  'campaign-answer': { keys: [window: string, op: string]; reply: number }
+  'campaign-window': { keys: [window: string]; reply: [answers: number, abandons: number] }
+  'campaign-bump': { keys: [stats: string, op: string]; reply: number }
 }
 
 export type ScriptName = keyof ScriptTypes
