@@ -93,6 +93,11 @@ export interface Contact {
   outcomes: DialOutcome[]
   /** When the contact was reached (done), if it was. */
   reachedAt?: number
+  /**
+   * Set after an abandoned call (src/dialer/retry.ts): until this instant (epoch ms) the
+   * contact may be dialed only with an agent reserved for it first, never predictively.
+   */
+  cooldownUntil?: number
 }
 
 /** A CSV row that was not imported, with the reason a campaign manager can act on. */
