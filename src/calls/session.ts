@@ -284,7 +284,32 @@ export class CallSession {
     if (this.consultation) await this.cancelConsult()
     const lang = this.flowOutput?.lang ?? 'it'
     const priority = opts.priority ?? (await this.d.acd.entry(this.callId))?.priority ?? 0
-    this.d.emit({ type: 'call.transferred', callId: this.callId, target: target.id, kind: 'section', ...(opts.by ? { by: opts.by } : {}) })
+    this.d.emit({ type: 'call.transferred', callId: this.callId, target: target.id, kind: 'section', mode: 'blind', ...(opts.by ? { by: opts.by } : {}) })
+    await this.leaveForTransfer()
+    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller hung up during the transfer' }
+    await this.queue(target.id, priority, lang)
+    return { ok: true }
+  }
+
+  /**
+   * Transfer by the operator to an external number (an office, another administration): the
+   * agent's leg is released (wrap-up) or the caller leaves its queue, then the number is dialed
+   * with the caller on music on hold; unanswered, the caller hears transfer_failed and the call
+   * ends, as for a flow's transfer node. `number` must already be checked by the caller of this.
+   */
+  async transferToNumber(number: string, opts: { by?: string } = {}): Promise<TransferResult> {
+    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller has hung up' }
+    if (this.phase !== 'connected' && this.phase !== 'queue') return { ok: false, code: 'BAD_STATE', message: `a call in phase ${this.phase} cannot be transferred` }
+    if (this.phase === 'connected' && !this.agentId) return { ok: false, code: 'BAD_STATE', message: 'the call is connected to an external number' }
+    if (this.consultation) await this.cancelConsult()
+    await this.leaveForTransfer()
+    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller hung up during the transfer' }
+    void this.transferOut(number, this.flowOutput?.lang ?? 'it', opts.by).catch((err: unknown) => this.d.log.error({ err }, 'external transfer failed'))
+    return { ok: true }
+  }
+
+  /** The caller leaves the agent (released to wrap-up) or the queue it waits in, on hold meanwhile. */
+  private async leaveForTransfer(): Promise<void> {
     if (this.phase === 'connected') {
       const agentId = this.agentId!
       const from = this.section!
@@ -298,9 +323,6 @@ export class CallSession {
       this.phase = 'transfer'
       await this.d.acd.leave(this.callId, 'transferred')
     }
-    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller hung up during the transfer' }
-    await this.queue(target.id, priority, lang)
-    return { ok: true }
   }
 
   private async queue(sectionId: string, priority: number, lang: string, o: { resumed?: boolean } = {}): Promise<void> {
@@ -355,10 +377,10 @@ export class CallSession {
     if (r === 'duplicate') this.callbackAsked = false
   }
 
-  private async transferOut(number: string, lang: string): Promise<void> {
+  private async transferOut(number: string, lang: string, by?: string): Promise<void> {
     this.phase = 'transfer'
     this.persist({ phase: 'transfer' })
-    this.d.emit({ type: 'call.transferred', callId: this.callId, target: number, kind: 'external' })
+    this.d.emit({ type: 'call.transferred', callId: this.callId, target: number, kind: 'external', mode: 'blind', ...(by ? { by } : {}) })
     const legId = deriveId(this.callId, 'external', number)
     await this.d.telephony.channels.startMoh(this.channelId).catch(() => undefined)
     const leg = await dialLeg(this.d, {

@@ -59,6 +59,7 @@ const CASES: RouteCase[] = [
   { method: 'GET', route: '/api/stats.csv', url: () => '/api/stats.csv', roles: ['supervisor', 'viewer'] },
   { method: 'GET', route: '/api/calls', url: () => '/api/calls', roles: ['supervisor', 'viewer', 'agent'] },
   { method: 'POST', route: '/api/calls/{callId}/transfer', url: () => '/api/calls/c-1/transfer', roles: ['supervisor', 'agent'], body: () => ({ section: 'pensions', mode: 'blind' }) },
+  { method: 'POST', route: '/api/calls/{callId}/transfer-external', url: () => '/api/calls/c-1/transfer-external', roles: ['supervisor', 'agent'], body: () => ({ number: '06 1234 5678' }) },
   { method: 'POST', route: '/api/calls/{callId}/consult/complete', url: () => '/api/calls/c-1/consult/complete', roles: ['supervisor', 'agent'] },
   { method: 'POST', route: '/api/calls/{callId}/consult/cancel', url: () => '/api/calls/c-1/consult/cancel', roles: ['supervisor', 'agent'] },
 ]

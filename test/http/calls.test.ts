@@ -25,3 +25,21 @@ t.test('an agent sees and transfers only its own call; a supervisor any; results
   t.equal(bad.statusCode, 400)
   t.equal(bad.json().error.code, 'BAD_REQUEST')
 })
+
+t.test('transfer to an external number: Italian landlines and mobiles only, normalised; an agent only its own call', async (t) => {
+  const { app, calls } = await startApi(t)
+  const ok = await app.inject({ method: 'POST', url: '/api/calls/c-1/transfer-external', headers: auth('tok-op1'), payload: { number: '06 1234-5678' } })
+  t.equal(ok.statusCode, 200)
+  t.same(calls.requests.at(-1), { callId: 'c-1', number: '+390612345678', by: 'op1' }, 'dialed as +39..., the operator recorded')
+  const mobile = await app.inject({ method: 'POST', url: '/api/calls/c-2/transfer-external', headers: auth('tok-supervisor'), payload: { number: '0039 333 1234567' } })
+  t.equal(mobile.statusCode, 200)
+  t.equal(calls.requests.at(-1)?.number, '+393331234567')
+  for (const number of ['+44 20 7946 0958', '899 123456', '112', '3331234', 'call me']) {
+    const r = await app.inject({ method: 'POST', url: '/api/calls/c-1/transfer-external', headers: auth('tok-op1'), payload: { number } })
+    t.equal(r.statusCode, 400, `${number} refused`)
+    t.match(r.json(), { error: { code: 'BAD_REQUEST', details: { field: 'number' } } })
+  }
+  const n = calls.requests.length
+  t.equal((await app.inject({ method: 'POST', url: '/api/calls/c-2/transfer-external', headers: auth('tok-op1'), payload: { number: '0612345678' } })).statusCode, 403)
+  t.equal(calls.requests.length, n, 'nothing dialed for refused requests')
+})

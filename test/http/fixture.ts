@@ -41,6 +41,7 @@ export function fakeCalls(): CallControl & { requests: Array<{ callId: string } 
     list: () => calls,
     get: (id) => calls.find((c) => c.callId === id),
     transfer: async (callId, r) => (requests.push({ callId, ...r }), r.section === 'busy' ? { ok: false, code: 'NO_AGENT', message: 'no agent of busy is free' } : result(callId)),
+    transferExternal: async (callId, number, by) => (requests.push({ callId, number, by }), result(callId)),
     completeConsult: async (callId) => (requests.push({ callId, op: 'complete' }), result(callId)),
     cancelConsult: async (callId) => (requests.push({ callId, op: 'cancel' }), result(callId)),
   }

@@ -140,3 +140,32 @@ t.test('a consultation called off while the agent rings leaves the agent ready, 
   a.hangup()
   await a.done
 })
+
+t.test('operator transfers a caller to an external number over the API: the operator is freed, the caller talks to that number', async (t) => {
+  const dialed: string[] = []
+  const h = await startHarness({ phones: (endpoint) => (dialed.push(endpoint), { answerAfterMs: 1000 }) })
+  t.teardown(() => h.close())
+  const sim = h.engine.sim!
+  const a = sim.placeCall({ from: '+393331110021', to: '803164', script: [heard('choose_language'), { dtmf: '1' }, heard('main_menu'), { dtmf: '0' }] })
+  const op = await h.waitEvent(a.channelId, 'queue.connected')
+  const post = (token: string, number: string) =>
+    fetch(`${h.engine.api!.url}/api/calls/${a.channelId}/transfer-external`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ number }),
+    })
+  const other = op.agentId === 'op101' ? 'demo-op102' : 'demo-op101'
+  t.equal((await post(other, '06 1234 5678')).status, 403, 'another operator may not transfer this call')
+  t.equal((await post(`demo-${op.agentId}`, '+44 20 7946 0958')).status, 400, 'a foreign number is refused')
+  const r = await post(`demo-${op.agentId}`, '06 1234 5678')
+  t.equal(r.status, 200)
+  await waitUntil(() => h.engine.app.registry.get(a.channelId)?.phase === 'connected' && sim.stats().bridges === 1, 20_000, 'caller bridged with the external number')
+  t.ok(dialed.includes('PJSIP/+390612345678@trunk'), 'the normalised number was dialed on the trunk')
+  t.match(await h.store.agents.get(op.agentId), { state: /^(wrap_up|ready)$/ }, 'the operator is free')
+  const transferred = (await h.eventsOf(a.channelId)).find((e) => e.type === 'call.transferred')
+  t.match(transferred, { target: '+390612345678', kind: 'external', mode: 'blind', by: op.agentId })
+  t.equal(h.engine.app.registry.get(a.channelId)?.agentId, undefined)
+  a.hangup()
+  await a.done
+  await waitUntil(() => sim.channelCount() === 0, 10_000, 'the external leg hung up with the caller')
+})

@@ -5,7 +5,7 @@
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import type { CallControl, LiveCall } from '../../calls/control.js'
+import { transferableNumber, type CallControl, type LiveCall } from '../../calls/control.js'
 import type { TransferResult } from '../../calls/session.js'
 import { AppError } from '../../domain/errors.js'
 import { errorResponses } from '../errors.js'
@@ -72,6 +72,26 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallControl }> = asy
     async (req) => {
       callFor(req, calls, req.params.callId)
       return done(await calls.transfer(req.params.callId, { ...req.body, mode: req.body.mode ?? 'blind', by: req.principal?.agentId ?? req.principal?.user }))
+    },
+  )
+
+  app.post(
+    '/api/calls/:callId/transfer-external',
+    {
+      config: { roles: ['supervisor', 'agent'] },
+      schema: {
+        tags,
+        summary: 'Transfer a caller to an external number (Italian landline or mobile); unanswered, the caller hears transfer_failed',
+        params: Params,
+        body: Type.Object({ number: Type.String({ minLength: 3, maxLength: 32 }) }, { additionalProperties: false }),
+        response: { 200: Ok, ...errorResponses },
+      },
+    },
+    async (req) => {
+      callFor(req, calls, req.params.callId)
+      const number = transferableNumber(req.body.number)
+      if (!number) throw new AppError('BAD_REQUEST', 'number: only Italian landline (0...) or mobile (3...) numbers may be dialed', { field: 'number' })
+      return done(await calls.transferExternal(req.params.callId, number, req.principal?.agentId ?? req.principal?.user))
     },
   )
 
