@@ -11,7 +11,8 @@
  * - the consent: consent, consenso (yes/no, si/no, 1/0, true/false; empty = not stated);
  * - every other column is kept in `fields` under its header, for the agent and the export.
  *
- * Each data row has exactly one fate, in file order (rows = imported + merged + rejected):
+ * Each data row has exactly one fate, in file order (rows = imported + merged + rejected;
+ * blank rows, such as ';;;' from a spreadsheet, are skipped and not counted):
  * - rejected, with its 1-based line and a reason: 'missing number', 'invalid number: <why>',
  *   'column count (expected N, got M)', 'unterminated quote', 'invalid consent: <value>',
  *   'consent refused', 'opted out' (the last two are also counted in noConsent/optedOut);
