@@ -5,7 +5,11 @@
  * not start (STORE_UNAVAILABLE): once running, it rides out outages (see adapters/redis/store.ts).
  */
 import { createMemoryStore } from '../adapters/memory/store.js'
-import { createRedisStore } from '../adapters/redis/store.js'
+import { createMemoryCampaignStore } from '../adapters/memory/campaigns.js'
+import { createRedisCampaignStore } from '../adapters/redis/campaigns.js'
+import { createRedisStore, isRedisStore } from '../adapters/redis/store.js'
+import type { Clock } from '../domain/clock.js'
+import type { CampaignStore } from '../domain/campaign-store.js'
 import type { EngineConfig } from '../config/engine.js'
 import { AppError, errorMessage } from '../domain/errors.js'
 import type { Logger } from '../domain/log.js'
@@ -36,4 +40,9 @@ export async function openStore(cfg: EngineConfig['store'], log: Logger, o: Open
   }
   log.info({ prefix: cfg.prefix }, 'Redis store connected')
   return store
+}
+
+/** The campaigns live beside the rest of the state: in the shared Redis (same client and prefix) when the engine has one, else in memory. */
+export function campaignStoreFor(store: Store, clock: Clock): CampaignStore {
+  return isRedisStore(store) ? createRedisCampaignStore(store) : createMemoryCampaignStore(clock)
 }
