@@ -3,16 +3,18 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { commandName, expandIncludes, loadScripts, scriptDirCandidates, SCRIPT_NAMES, type ScriptName } from '../../../src/adapters/redis/scripts.js'
+import { commandName, expandIncludes, loadScripts, scriptDirCandidates, SCRIPT_NAMES } from '../../../src/adapters/redis/scripts.js'
 import { decodeRecord, encodeRecord, orderPrefix, queueScore, seqArg } from '../../../src/adapters/redis/codec.js'
 import { redisKeys } from '../../../src/adapters/redis/keys.js'
+import { CAMPAIGN_SCRIPT_NAMES, loadCampaignScripts } from '../../../src/adapters/redis/campaigns.js'
 
 const dir = fileURLToPath(new URL('../../../src/adapters/redis/scripts/', import.meta.url))
 
 t.test('one verb per file, each with a header naming its KEYS, ARGV and reply', async (t) => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.lua'))
-  const scripts = loadScripts()
-  t.equal(files.length, SCRIPT_NAMES.length, 'a file per script, nothing else')
+  // The main store's scripts and the campaign store's (adapters/redis/campaigns.ts) share the directory.
+  const scripts = { ...loadScripts(), ...loadCampaignScripts() } as Record<string, { lua: string }>
+  t.equal(files.length, SCRIPT_NAMES.length + CAMPAIGN_SCRIPT_NAMES.length, 'a file per script, nothing else')
   for (const f of files) {
     const m = /^([a-z-]+)-(\d+)\.lua$/.exec(f)
     t.ok(m, `${f}: <verb>-<keys>.lua`)
@@ -23,7 +25,7 @@ t.test('one verb per file, each with a header naming its KEYS, ARGV and reply', 
     const body = text.slice(end)
     t.match(header, new RegExp(`^--\\[\\[\\n  ${m![1]}: `), `${f}: the header names the verb`)
     t.match(header, /Returns: /, `${f}: names the reply`)
-    t.notMatch(scripts[m![1] as ScriptName].lua, /@include/, `${f}: includes expanded`)
+    t.notMatch(scripts[m![1]!]!.lua, /@include/, `${f}: includes expanded`)
     const used = [...body.matchAll(/KEYS\[(\d+)\]/g)].map((x) => Number(x[1]))
     t.equal(Math.max(...used), Number(m![2]), `${f}: uses exactly its declared keys`)
     for (let k = 1; k <= Number(m![2]); k++) t.match(header, `KEYS[${k}]`, `${f}: KEYS[${k}] documented`)
