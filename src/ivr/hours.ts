@@ -155,9 +155,17 @@ function offsetAt(t: number, tz: string): number {
 export function zonedInstant(date: string, minutes: number, tz: string = DEFAULT_TIMEZONE): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number]
   const guess = Date.UTC(y, m - 1, d, 0, minutes)
-  const first = guess - offsetAt(guess, tz)
-  const second = guess - offsetAt(first, tz)
-  return Math.max(first, second)
+  // The zone's offsets half a day either side cover any change that day: the instant is the
+  // guess shifted by one of them. A wall time that happens twice (the repeated hour in autumn)
+  // is its later instant; one that does not happen (the skipped hour in spring) maps past the
+  // jump, as a clock would read it.
+  const candidates = [...new Set([offsetAt(guess - 12 * 3600_000, tz), offsetAt(guess + 12 * 3600_000, tz)])].map((o) => guess - o)
+  const wanted = localTime(guess, 'UTC')
+  const real = candidates.filter((c) => {
+    const l = localTime(c, tz)
+    return l.date === wanted.date && l.minutes === wanted.minutes
+  })
+  return Math.max(...(real.length > 0 ? real : candidates))
 }
 
 /** The first instant at or after t when the schedule is open, searching horizonDays ahead; undefined if none. */

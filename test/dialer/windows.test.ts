@@ -71,6 +71,5 @@ t.test('DST days', async (t) => {
     nextWindowStart({ days: { sun: ['01:00-04:00'] } }, utc(2026, 10, 24, 12, 0)),
     utc(2026, 10, 24, 23, 0),
     '01:00 CEST on the fall-back day',
-    { todo: 'src/ivr/hours.ts zonedInstant maps 01:00-01:59 local on the fall-back day to an hour late (02:xx CEST); not this module\'s file' },
   )
 })
