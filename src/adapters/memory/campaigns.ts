@@ -227,7 +227,8 @@ class MemoryCampaignStore implements CampaignStore {
     const out: StoredContact[] = []
     if (!s) return out
     const until = now + leaseMs
-    while (out.length < n) {
+    const limit = Math.floor(n)
+    while (out.length < limit) {
       const top = this.liveTop(s)
       if (!top || top.nextAt > now) break
       s.due.pop()
@@ -298,7 +299,7 @@ class MemoryCampaignStore implements CampaignStore {
   async releaseExpired(campaignId: string, now: number, limit = 1000): Promise<string[]> {
     const s = this.campaigns.get(campaignId)
     if (!s) return []
-    const expired = [...s.dialing].filter(([, until]) => until <= now).sort((a, b) => a[1] - b[1]).slice(0, limit)
+    const expired = [...s.dialing].filter(([, until]) => until <= now).sort((a, b) => a[1] - b[1]).slice(0, Math.max(1, Math.floor(limit)))
     for (const [id] of expired) {
       const c = s.contacts.get(id)!
       this.unlock(s, c, c.lock!.engineId)
