@@ -24,6 +24,8 @@ import type { CallControl } from '../calls/control.js'
 import { escalationRoutes } from './routes/escalations.js'
 import { healthRoutes, type ReadinessCheck } from './routes/health.js'
 import { statsRoutes } from './routes/stats.js'
+import type { EngineMetrics } from './metrics.js'
+import { metricsRoutes } from './routes/metrics.js'
 
 export interface HttpDeps {
   log: Logger
@@ -43,6 +45,8 @@ export interface HttpDeps {
   docs?: boolean
   /** This engine's live calls and the operators' transfers. */
   calls?: CallControl
+  /** Prometheus metrics served at /metrics. */
+  metrics?: EngineMetrics
 }
 
 export type HttpServer = FastifyInstance
@@ -89,6 +93,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
       ...(d.readiness ?? []),
     ],
   })
+  if (d.metrics) await app.register(metricsRoutes, { metrics: d.metrics })
   await app.register(agentRoutes, { actions })
   if (d.calls) await app.register(callRoutes, { calls: d.calls })
   await app.register(escalationRoutes, { service: d.escalations.service, outbox: d.escalations.store.outbox, clock: d.clock, kick: d.escalations.kick })

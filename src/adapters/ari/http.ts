@@ -34,6 +34,8 @@ export interface AriHttpOptions {
   requestTimeoutMs: number
   clock: Clock
   logger: Logger
+  /** Called once per request with its outcome (HTTP status, or 0 when no reply came) and duration: metrics. */
+  onRequest?: (method: string, path: string, status: number, ms: number) => void
 }
 
 /** Details carried by every ARI_HTTP error. */
@@ -118,11 +120,15 @@ export class AriHttp {
       controller.abort()
     }, this.o.requestTimeoutMs)
     const started = this.o.clock.now()
+    let status = 0
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await this.once<T>(r, controller.signal)
+          const reply = await this.once<T>(r, controller.signal)
+          status = 200
+          return reply
         } catch (e) {
+          status = ariStatus(e) ?? 0
           if (timedOut) {
             throw new AppError('ARI_TIMEOUT', `ARI ${r.method} ${r.path} got no reply within ${this.o.requestTimeoutMs} ms`, {
               method: r.method,
@@ -146,7 +152,9 @@ export class AriHttp {
       }
     } finally {
       timer.cancel()
-      this.o.logger.trace({ method: r.method, path: r.path, ms: this.o.clock.now() - started }, 'ARI request')
+      const ms = this.o.clock.now() - started
+      this.o.logger.trace({ method: r.method, path: r.path, ms }, 'ARI request')
+      this.o.onRequest?.(r.method, r.path, status, ms)
     }
   }
 

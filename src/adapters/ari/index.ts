@@ -46,6 +46,8 @@ export interface AriOptions {
   subscribeAll?: boolean
   /** Timers (request deadlines, backoff, ping); default RealClock. */
   clock?: Clock
+  /** Observes every ARI request: method, path, status (0: no reply), duration (ms). */
+  onRequest?: (method: string, path: string, status: number, ms: number) => void
 }
 
 export interface AriTelephony extends Telephony {
@@ -109,7 +111,7 @@ export function createAriTelephony(opts: AriOptions): AriTelephony {
   const pingIntervalMs = positive('pingIntervalMs', opts.pingIntervalMs, 5_000)
   const pongTimeoutMs = positive('pongTimeoutMs', opts.pongTimeoutMs, 5_000)
 
-  const http = new AriHttp({ origin, basePath, username: opts.username, password: opts.password, connections, requestTimeoutMs, clock, logger })
+  const http = new AriHttp({ origin, basePath, username: opts.username, password: opts.password, connections, requestTimeoutMs, clock, logger, ...(opts.onRequest ? { onRequest: opts.onRequest } : {}) })
   const events = new AriEventSocket({
     url: eventsUrl,
     app: opts.app,
