@@ -54,6 +54,7 @@ export class EngineMetrics {
   readonly registry = new Registry()
   private readonly ariLatency: Histogram<'method' | 'resource' | 'status'>
   private readonly sourceErrors: Counter<'source'>
+  private scrape: { acd?: Awaited<ReturnType<NonNullable<MetricsSources['acd']>>>; campaigns: Awaited<ReturnType<NonNullable<MetricsSources['campaigns']>>> } = { campaigns: [] }
 
   constructor(private sources: MetricsSources = {}) {
     const r = this.registry
@@ -66,7 +67,6 @@ export class EngineMetrics {
       registers: [r],
     })
     this.sourceErrors = new Counter({ name: 'centralino_metrics_source_errors_total', help: 'Metric sources that failed at scrape time', labelNames: ['source'], registers: [r] })
-    const errors = this.sourceErrors
     const src = () => this.sources
 
     new Gauge({
@@ -79,17 +79,9 @@ export class EngineMetrics {
         for (const [phase, n] of Object.entries(src().calls?.() ?? {})) this.set({ phase }, n)
       },
     })
-    // One read of the queue picture per scrape, shared by the three gauges that show it.
-    let acdRead: Promise<Awaited<ReturnType<NonNullable<MetricsSources['acd']>>> | undefined> | undefined
-    const acd = () => {
-      acdRead ??= (src().acd?.() ?? Promise.resolve(undefined))
-        .catch(() => {
-          errors.inc({ source: 'acd' })
-          return undefined
-        })
-        .finally(() => setImmediate(() => (acdRead = undefined)))
-      return acdRead
-    }
+    // The queue picture and the campaigns are read once per scrape, before collecting (render).
+    const acd = async () => this.scrape.acd
+    const campaigns = async () => this.scrape.campaigns
     new Gauge({
       name: 'centralino_queue_waiting',
       help: 'Callers waiting per section (national queue)',
@@ -120,16 +112,6 @@ export class EngineMetrics {
         for (const [state, n] of Object.entries((await acd())?.agents ?? {})) this.set({ state }, n)
       },
     })
-    let campaignsRead: ReturnType<NonNullable<MetricsSources['campaigns']>> | undefined
-    const campaigns = () => {
-      campaignsRead ??= (src().campaigns?.() ?? Promise.resolve([]))
-        .catch(() => {
-          errors.inc({ source: 'campaigns' })
-          return []
-        })
-        .finally(() => setImmediate(() => (campaignsRead = undefined)))
-      return campaignsRead
-    }
     new Gauge({
       name: 'centralino_dial_attempts',
       help: 'Dial attempts by campaign and outcome (shared between engines)',
@@ -194,7 +176,16 @@ export class EngineMetrics {
     this.ariLatency.observe({ method, resource: ariResource(path), status: statusClass(status) }, ms / 1000)
   }
 
-  render(): Promise<string> {
+  async render(): Promise<string> {
+    const failed = (source: string) => () => {
+      this.sourceErrors.inc({ source })
+      return undefined
+    }
+    const [acd, campaigns] = await Promise.all([
+      this.sources.acd?.().catch(failed('acd')),
+      this.sources.campaigns?.().catch(failed('campaigns')),
+    ])
+    this.scrape = { acd, campaigns: campaigns ?? [] }
     return this.registry.metrics()
   }
 
