@@ -19,7 +19,6 @@
   the due set if pending. The batch is read with HMGET and written with one HSET, RPUSH and
   ZADD per 1000 contacts, not five commands per contact.
 ]]
---- @include record
 --- @include campaign-contact
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then
@@ -45,7 +44,7 @@ if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then
     local id = ids[i]
     local cur = records[id] or old[i]
     if cur then
-      records[id] = record_set(cur, 'lines', json_concat(record_get(cur, 'lines'), ARGV[a + 2]))
+      records[id] = rec_set(cur, 'lines', json_concat(rec_get(cur, 'lines'), ARGV[a + 2]))
       merged = merged + 1
     else
       added = added + 1

@@ -20,7 +20,6 @@
   set for the dialing set, status "dialing", lockedBy, lockedUntil and claims + 1. One
   ZRANGE and, per contact, a ZREM, a ZADD and the record: O(log n) each.
 ]]
---- @include record
 --- @include campaign-contact
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then
@@ -34,9 +33,9 @@ for _, m in ipairs(members) do
   redis.call('ZREM', KEYS[2], m)
   local id = string.sub(m, 17)
   local r = redis.call('HGET', KEYS[1], id)
-  if r and record_get(r, 'status') == '"pending"' then
-    local claims = string.format('%d', tonumber(record_get(r, 'claims') or '0') + 1)
-    r = record_set(record_set(record_set(record_set(r, 'status', '"dialing"'), 'lockedBy', ARGV[4]), 'lockedUntil', ARGV[6]), 'claims', claims)
+  if r and rec_get(r, 'status') == '"pending"' then
+    local claims = string.format('%d', tonumber(rec_get(r, 'claims') or '0') + 1)
+    r = rec_set(rec_set(rec_set(rec_set(r, 'status', '"dialing"'), 'lockedBy', ARGV[4]), 'lockedUntil', ARGV[6]), 'claims', claims)
     redis.call('HSET', KEYS[1], id, r)
     redis.call('ZADD', KEYS[3], ARGV[6], id)
     out[#out + 1] = r

@@ -28,7 +28,6 @@
   h:<hour>:<outcome> counted, all once with the replay guard. A pending contact goes back to
   the due set at nextAt with its seq.
 ]]
---- @include record
 --- @include campaign-contact
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then
@@ -39,29 +38,29 @@ end
 local id = ARGV[2]
 local reply = false
 local r = redis.call('HGET', KEYS[1], id)
-if r and record_get(r, 'status') == '"dialing"' and record_get(r, 'lockedBy') == ARGV[3] and (ARGV[5] == '' or record_get(r, 'claims') == ARGV[5]) then
+if r and rec_get(r, 'status') == '"dialing"' and rec_get(r, 'lockedBy') == ARGV[3] and (ARGV[5] == '' or rec_get(r, 'claims') == ARGV[5]) then
   redis.call('ZREM', KEYS[3], id)
   engine_add(KEYS[5], ARGV[4], -1)
-  r = record_without(record_without(r, 'lockedBy'), 'lockedUntil')
+  r = rec_without(rec_without(r, 'lockedBy'), 'lockedUntil')
   local outcome = ARGV[9]
   if outcome ~= '' then
-    local attempt = string.format('%d', tonumber(record_get(r, 'attempts') or '0') + 1)
+    local attempt = string.format('%d', tonumber(rec_get(r, 'attempts') or '0') + 1)
     local o = '"' .. outcome .. '"'
-    r = record_set(record_set(record_set(r, 'attempts', attempt), 'outcomes', json_append(record_get(r, 'outcomes'), o)), 'lastOutcome', o)
-    if outcome == 'reached' then r = record_set(r, 'reachedAt', ARGV[8]) end
+    r = rec_set(rec_set(rec_set(r, 'attempts', attempt), 'outcomes', json_append(rec_get(r, 'outcomes'), o)), 'lastOutcome', o)
+    if outcome == 'reached' then r = rec_set(r, 'reachedAt', ARGV[8]) end
     redis.call('HINCRBY', KEYS[6], 'o:' .. outcome, 1)
     redis.call('HINCRBY', KEYS[6], 'a:' .. attempt .. ':' .. outcome, 1)
     if ARGV[10] ~= '' then redis.call('HINCRBY', KEYS[6], 'h:' .. ARGV[10] .. ':' .. outcome, 1) end
   end
   local status = ARGV[6]
-  r = record_set(r, 'status', '"' .. status .. '"')
-  if ARGV[7] ~= '' then r = record_set(r, 'nextAt', ARGV[7]) end
-  if ARGV[11] ~= '' then r = record_set(r, 'cooldownUntil', ARGV[11]) end
+  r = rec_set(r, 'status', '"' .. status .. '"')
+  if ARGV[7] ~= '' then r = rec_set(r, 'nextAt', ARGV[7]) end
+  if ARGV[11] ~= '' then r = rec_set(r, 'cooldownUntil', ARGV[11]) end
   redis.call('HSET', KEYS[1], id, r)
   redis.call('HINCRBY', KEYS[4], 'dialing', -1)
   redis.call('HINCRBY', KEYS[4], status, 1)
   if status == 'pending' then
-    redis.call('ZADD', KEYS[2], record_get(r, 'nextAt'), due_member(record_get(r, 'seq'), id))
+    redis.call('ZADD', KEYS[2], rec_get(r, 'nextAt'), due_member(rec_get(r, 'seq'), id))
   end
   reply = r
 end

@@ -10,10 +10,10 @@
   Returns: 1 if created, 0 if the config of an existing campaign was replaced (its status,
   history and creation time kept). Idempotent by itself: a replay writes the same config.
 ]]
---- @include record
+--- @include campaign-contact
 local r = redis.call('HGET', KEYS[1], ARGV[1])
 if r then
-  redis.call('HSET', KEYS[1], ARGV[1], record_set(r, '~j', ARGV[3]))
+  redis.call('HSET', KEYS[1], ARGV[1], rec_set(r, '~j', ARGV[3]))
   return 0
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])

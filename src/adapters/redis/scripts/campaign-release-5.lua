@@ -14,18 +14,17 @@
   Returns: the ids released, oldest lock first. Each keeps its nextAt and seq (first in line
   again), loses the lock, gets releases + 1. Idempotent by itself: a replay finds nothing.
 ]]
---- @include record
 --- @include campaign-contact
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[3], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[2]))) do
   redis.call('ZREM', KEYS[3], id)
   local r = redis.call('HGET', KEYS[1], id)
-  if r and record_get(r, 'status') == '"dialing"' then
-    engine_add(KEYS[5], cjson.decode(record_get(r, 'lockedBy')), -1)
-    local releases = string.format('%d', tonumber(record_get(r, 'releases') or '0') + 1)
-    r = record_set(record_set(record_without(record_without(r, 'lockedBy'), 'lockedUntil'), 'status', '"pending"'), 'releases', releases)
+  if r and rec_get(r, 'status') == '"dialing"' then
+    engine_add(KEYS[5], cjson.decode(rec_get(r, 'lockedBy')), -1)
+    local releases = string.format('%d', tonumber(rec_get(r, 'releases') or '0') + 1)
+    r = rec_set(rec_set(rec_without(rec_without(r, 'lockedBy'), 'lockedUntil'), 'status', '"pending"'), 'releases', releases)
     redis.call('HSET', KEYS[1], id, r)
-    redis.call('ZADD', KEYS[2], record_get(r, 'nextAt'), due_member(record_get(r, 'seq'), id))
+    redis.call('ZADD', KEYS[2], rec_get(r, 'nextAt'), due_member(rec_get(r, 'seq'), id))
     out[#out + 1] = id
   end
 end

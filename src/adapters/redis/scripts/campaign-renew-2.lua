@@ -11,12 +11,12 @@
   Returns: how many locks were extended (contacts dialing under this engine's lock, lapsed or
   not, as long as nobody released them). Idempotent by itself.
 ]]
---- @include record
+--- @include campaign-contact
 local n = 0
 for i = 3, #ARGV do
   local r = redis.call('HGET', KEYS[1], ARGV[i])
-  if r and record_get(r, 'status') == '"dialing"' and record_get(r, 'lockedBy') == ARGV[1] then
-    redis.call('HSET', KEYS[1], ARGV[i], record_set(r, 'lockedUntil', ARGV[2]))
+  if r and rec_get(r, 'status') == '"dialing"' and rec_get(r, 'lockedBy') == ARGV[1] then
+    redis.call('HSET', KEYS[1], ARGV[i], rec_set(r, 'lockedUntil', ARGV[2]))
     redis.call('ZADD', KEYS[2], ARGV[2], ARGV[i])
     n = n + 1
   end

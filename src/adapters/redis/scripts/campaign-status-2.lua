@@ -14,7 +14,6 @@
   Returns: the campaign record, or nil if there is no such campaign or its status is not an
   allowed one. The status it already has changes nothing (no history entry).
 ]]
---- @include record
 --- @include campaign-contact
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then
@@ -25,7 +24,7 @@ end
 local reply = false
 local r = redis.call('HGET', KEYS[1], ARGV[2])
 if r then
-  local cur = record_get(r, 'status')
+  local cur = rec_get(r, 'status')
   local ok = ARGV[5] == '-'
   if not ok then
     for i = 6, 5 + tonumber(ARGV[5]) do
@@ -36,7 +35,7 @@ if r then
     local want = '"' .. ARGV[3] .. '"'
     if cur ~= want then
       local entry = '{"status":' .. want .. ',"at":' .. ARGV[4] .. '}'
-      r = record_set(record_set(r, 'status', want), 'history', json_append(record_get(r, 'history'), entry))
+      r = rec_set(rec_set(r, 'status', want), 'history', json_append(rec_get(r, 'history'), entry))
       redis.call('HSET', KEYS[1], ARGV[2], r)
     end
     reply = r
