@@ -8,6 +8,10 @@ import { runFlow } from './calls/ivr-runner.js'
 import { SessionRegistry } from './calls/registry.js'
 import { EventRouter } from './calls/router.js'
 import type { SessionDeps } from './calls/session.js'
+import type { StartFlowParams } from './calls/flow-run.js'
+import type { CampaignStore } from './domain/campaign-store.js'
+import { DialerService } from './dialer/service.js'
+import type { DialerDeps, DialerOptions } from './dialer/types.js'
 import { flowIdForEntry, type EngineConfig } from './config/engine.js'
 import type { AgentDef, SectionDef } from './domain/acd.js'
 import type { Clock } from './domain/clock.js'
@@ -39,6 +43,9 @@ export interface AppDeps {
   /** Dial string for external transfers; {number} is replaced. */
   externalDialString?: string
   externalTimeoutSec?: number
+  /** Campaign store: with it, the outbound dialer runs the campaigns that are 'running' in it (src/dialer). */
+  campaigns?: CampaignStore
+  dialer?: DialerOptions & { onAttempt?: DialerDeps['onAttempt'] }
 }
 
 export interface Summary {
@@ -59,6 +66,8 @@ export interface App {
   readonly acd: AcdService
   readonly registry: SessionRegistry
   readonly router: EventRouter
+  /** The outbound dialer, when the app was given a campaign store. */
+  readonly dialer: DialerService | undefined
   start(): Promise<void>
   /** Stops taking calls, lets those in progress finish for up to drainMs, then ends the rest. */
   stop(opts?: { drainMs?: number }): Promise<void>
@@ -115,15 +124,35 @@ export function createApp(d: AppDeps): App {
         log.warn({ flowId: p.restore.id, version: p.restore.version }, 'flow version of a resumed call is no longer loaded; starting the current version')
         p = { ...p, restore: undefined }
       }
-      const flowId = flowIdForEntry(d.config, p.entry)
-      const flow = d.flows.current(flowId)
-      if (!flow) throw new AppError('NOT_FOUND', `no flow '${flowId}' loaded for entry '${p.entry ?? ''}'`)
-      log.info({ flowId, version: flow.version }, 'flow started')
-      return runFlow({ telephony: d.telephony, router, clock: d.clock, log, backOffice: d.backOffice }, flow, p)
+      return startFlowById(flowIdForEntry(d.config, p.entry), p, log)
     },
   })
+  /** Starts the current version of a flow on a call (an entry's flow, or a campaign's message flow). */
+  const startFlowById = (flowId: string, p: StartFlowParams, log: Logger) => {
+    const flow = d.flows.current(flowId)
+    if (!flow) throw new AppError('NOT_FOUND', `no flow '${flowId}' loaded for entry '${p.entry ?? ''}'`)
+    log.info({ flowId, version: flow.version }, 'flow started')
+    return runFlow({ telephony: d.telephony, router, clock: d.clock, log, backOffice: d.backOffice }, flow, p)
+  }
   const registry = new SessionRegistry(sessionDeps, { log: d.log, router, app, calls: d.store.calls, serverId, shared: d.peerDispatchMs !== undefined })
   ref.registry = registry
+  const dialer = d.campaigns
+    ? new DialerService({
+        ...(d.dialer ?? {}),
+        campaigns: d.campaigns,
+        store: d.store,
+        acd,
+        registry,
+        telephony: d.telephony,
+        router,
+        clock: d.clock,
+        log: d.log.child({ component: 'dialer' }),
+        emit,
+        engineId,
+        app,
+        startFlow: (flowId, p) => startFlowById(flowId, p, d.log.child({ callId: p.callId })),
+      })
+    : undefined
 
   const offResync = d.telephony.events.onResync(async () => {
     const channels = await d.telephony.channels.list()
@@ -144,13 +173,17 @@ export function createApp(d: AppDeps): App {
     acd,
     registry,
     router,
+    dialer,
     async start() {
       await acd.start(d.loginAgents)
       await d.telephony.start()
+      dialer?.start()
       d.log.info({ app, engineId }, 'engine started')
     },
     async stop(opts = {}) {
       const drainMs = opts.drainMs ?? 0
+      // No new campaign call; those still ringing get the drain time to end, then are hung up.
+      await dialer?.stop({ drainMs })
       if (drainMs > 0) {
         let timer: ReturnType<Clock['setTimeout']> | undefined
         await Promise.race([registry.drain(), new Promise<void>((r) => (timer = d.clock.setTimeout(r, drainMs)))])

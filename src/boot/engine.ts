@@ -6,7 +6,8 @@
  */
 import path from 'node:path'
 import { createAriTelephony } from '../adapters/ari/index.js'
-import { createApp, type App } from '../app.js'
+import { createApp, type App, type AppDeps } from '../app.js'
+import type { CampaignStore } from '../domain/campaign-store.js'
 import type { EngineConfig } from '../config/engine.js'
 import { readSections } from '../config/sections.js'
 import { formatErrors } from '../config/errors.js'
@@ -23,7 +24,7 @@ import type { PhoneResolver, Simulator } from '../sim/types.js'
 import { startEmbeddedBackOffice, type EmbeddedBackOffice } from './backoffice.js'
 import { LeaseKeeper } from './lease.js'
 import { newId } from '../domain/ids.js'
-import { openStore } from './store.js'
+import { campaignStoreFor, openStore } from './store.js'
 
 export interface BootOptions {
   config: EngineConfig
@@ -49,6 +50,10 @@ export interface BootOptions {
   lease?: { ttlMs: number; onLost?: (why: string) => void }
   /** Dispatch period for queues shared with other engines (default: 1000 ms with a Redis store). */
   peerDispatchMs?: number
+  /** The campaign store (default: the one following the main store, src/boot/store.ts); false runs no dialer. */
+  campaigns?: CampaignStore | false
+  /** Dialer timings and an attempt observer (src/dialer/types.ts). */
+  dialer?: AppDeps['dialer']
 }
 
 export interface Engine {
@@ -143,6 +148,8 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
     agents: sections.agents,
     backOffice: createHttpBackOffice(backOfficeCfg, { logger: log.child({ component: 'backoffice' }) }),
     loginAgents: o.loginAgents ?? config.telephony === 'simulator',
+    ...(o.campaigns === false ? {} : { campaigns: o.campaigns ?? campaignStoreFor(store, clock) }),
+    ...(o.dialer ? { dialer: o.dialer } : {}),
   })
   // The API listens before calls are taken (readiness says when ARI is connected). If it
   // cannot, or the app cannot start, what was started is closed again.

@@ -9,7 +9,7 @@ import type { Channel, StasisStartEvent } from '../domain/ari-models.js'
 import type { Logger } from '../domain/log.js'
 import { callbackRecordId, type CallRecord, type CallStore } from '../domain/store.js'
 import { CallbackCall } from './callback.js'
-import { CallSession, type Phase, type SessionDeps } from './session.js'
+import { CallSession, type OutboundPlan, type OutboundSettled, type Phase, type SessionDeps } from './session.js'
 
 export interface RegistryCounters {
   started: number
@@ -183,7 +183,29 @@ export class SessionRegistry implements AgentConnector {
     const kind = e.args[0]
     if (kind === 'inbound') return this.startSession(e.channel, e.args[1], 'stasis start')
     if (kind === 'agent' || kind === 'external' || kind === 'callback') return // legs owned by a session or a callback call (dial-leg.ts)
+    if (kind === 'amd' || kind === 'dialer') return // campaign calls, owned by the dialer (src/dialer/attempt.ts) until it hands them to outbound()
     this.d.log.warn({ args: e.args, channel: e.channel.name }, 'channel entered the application with unknown arguments; ignored')
+  }
+
+  /**
+   * An answered outbound campaign call handed over by the dialer: a session runs it with the
+   * plan (an agent of the section, or the campaign's message flow). undefined when the engine
+   * is stopping or the channel already has a session.
+   */
+  outbound(channel: Channel, plan: OutboundPlan): { session: CallSession; settled: Promise<OutboundSettled>; done: Promise<void> } | undefined {
+    if (!this.accepting || this.sessions.has(channel.id)) return undefined
+    const log = this.d.log.child({ callId: channel.id, outbound: true })
+    const session = new CallSession(this.deps(log), channel, undefined)
+    this.sessions.set(channel.id, session)
+    this.counters.started++
+    const r = session.runOutbound(plan)
+    const p = r.done.finally(() => {
+      this.sessions.delete(channel.id)
+      this.running.delete(p)
+      this.counters.ended++
+    })
+    this.running.add(p)
+    return { session, settled: r.settled, done: p }
   }
 
   private startSession(channel: Channel, entry: string | undefined, why: string, rec?: CallRecord): void {

@@ -10,7 +10,7 @@ import type { Channel, AriEvent } from '../domain/ari-models.js'
 import type { SectionDef } from '../domain/acd.js'
 import { isNotFound } from '../domain/errors.js'
 import { deriveId } from '../domain/ids.js'
-import { prompt } from '../domain/media.js'
+import { prompt, type MediaItem } from '../domain/media.js'
 import { dialLeg, type LegDeps } from './dial-leg.js'
 import type { CallRecord, CallStore } from '../domain/store.js'
 import { CallRecorder } from './call-record.js'
@@ -20,6 +20,13 @@ import { HANDOVER, playToChannel } from './playback.js'
 import { QueueWait, type QueueWaitDeps } from './queue-wait.js'
 
 export type Phase = 'starting' | 'ivr' | 'queue' | 'connected' | 'transfer' | 'ending' | 'ended'
+
+/** What an answered outbound campaign call does (CallSession.runOutbound). */
+export type OutboundPlan =
+  | { kind: 'agent'; section: string; priority: number; graceMs: number; leadMs?: number; sorry: MediaItem[]; lang: string }
+  | { kind: 'flow'; start(p: StartFlowParams): FlowRun }
+
+export type OutboundSettled = 'connected' | 'abandoned' | 'flow' | 'gone'
 
 export type TransferResult = { ok: true } | { ok: false; code: 'CALL_GONE' | 'BAD_STATE' | 'NOT_FOUND' | 'NO_AGENT' | 'NO_ANSWER'; message: string }
 
@@ -66,6 +73,9 @@ export class CallSession {
   private readonly offs: Array<() => void> = []
   private readonly recorder: CallRecorder
   private detached = false
+  /** Outbound (dialer) calls waiting for an agent: aborts the agent being rung when the grace runs out. */
+  private outboundCut: AbortController | undefined
+  private outboundConnected: (() => void) | undefined
 
   constructor(
     private readonly d: SessionDeps,
@@ -108,6 +118,70 @@ export class CallSession {
       this.flow = this.d.startFlow({ ...this.flowParams() })
       await this.afterFlow()
     })
+  }
+
+  /**
+   * An answered outbound campaign call (src/dialer): with an agent plan, the person joins the
+   * section's queue at the given priority (music on hold, no announcements); if no agent is
+   * connected within graceMs - leadMs, the call leaves the queue (an agent being rung is let go),
+   * hears the `sorry` message, which starts before graceMs, and is hung up. With a flow plan, the
+   * person hears that flow (a message campaign) and its final node acts as for any caller (a
+   * queue node puts the person through to operators). `settled` says, as soon as it is known:
+   * connected (an agent took the call), abandoned (the message played), flow (the flow started),
+   * gone (the person hung up first); `done` resolves when the call is over.
+   */
+  runOutbound(plan: OutboundPlan): { settled: Promise<OutboundSettled>; done: Promise<void> } {
+    let settle!: (r: OutboundSettled) => void
+    const settled = new Promise<OutboundSettled>((resolve) => {
+      let over = false
+      settle = (r) => {
+        if (over) return
+        over = true
+        resolve(r)
+      }
+    })
+    this.d.emit({ type: 'call.started', direction: 'outbound', callId: this.callId, callerNumber: this.channel.caller.number })
+    const done = this.guarded(async () => {
+      if (plan.kind === 'flow') {
+        this.phase = 'ivr'
+        this.persist({ phase: 'ivr' })
+        this.flow = plan.start(this.flowParams())
+        settle('flow')
+        return this.afterFlow()
+      }
+      const section = this.d.acd.section(plan.section)
+      if (!section) throw new Error(`campaign section ${plan.section} is unknown`)
+      this.outboundCut = new AbortController()
+      this.outboundConnected = () => settle('connected')
+      const timer = this.d.clock.setTimeout(() => void this.outboundSorry(plan, () => settle('abandoned')), Math.max(0, plan.graceMs - (plan.leadMs ?? 300)))
+      try {
+        this.section = section
+        this.phase = 'queue'
+        this.firstEnteredAt = this.d.clock.now()
+        this.persist({ phase: 'queue', section: section.id, firstEnteredAt: this.firstEnteredAt, lang: plan.lang })
+        await this.d.telephony.channels.startMoh(this.channelId, section.mohClass).catch(() => undefined)
+        if (this.phase === 'queue' && !this.isGone) await this.d.acd.join(this.callId, { section: section.id, priority: plan.priority, lang: plan.lang })
+        await this.finished
+      } finally {
+        timer.cancel()
+      }
+    })
+    void done.then(() => settle('gone'))
+    return { settled, done }
+  }
+
+  /** The grace of an outbound call ran out with no agent: the information message, then hang up. */
+  private async outboundSorry(plan: Extract<OutboundPlan, { kind: 'agent' }>, settle: () => void): Promise<void> {
+    if (this.isGone || this.phase !== 'queue') return
+    this.phase = 'transfer' // no agent may be offered any more (offer() checks the phase)
+    this.outboundCut?.abort()
+    settle()
+    this.persist({ phase: 'transfer' })
+    const left = this.d.acd.leave(this.callId, 'transferred').catch((err: unknown) => this.d.log.warn({ err }, 'could not leave the queue'))
+    await this.d.telephony.channels.stopMoh(this.channelId).catch(() => undefined)
+    await playToChannel(this.d, this.channelId, plan.sorry, plan.lang, deriveId(this.callId, 'outbound-sorry'), this.gone.signal)
+    await left
+    await this.hangupCaller()
   }
 
   /**
@@ -244,7 +318,7 @@ export class CallSession {
       appArgs: ['agent', this.callId],
       timeoutSec: req.section.ringTimeoutSec,
       callerChannelId: this.channelId,
-      signal: this.gone.signal,
+      signal: this.outboundCut ? AbortSignal.any([this.gone.signal, this.outboundCut.signal]) : this.gone.signal,
     })
     if (leg.kind !== 'answered') return leg.kind === 'failed' ? leg : leg.kind === 'caller_gone' ? leg : { kind: 'no_answer', cause: leg.cause }
     if (this.isGone) {
@@ -267,6 +341,7 @@ export class CallSession {
     this.section = req.section
     this.phase = 'connected'
     this.persist({ phase: 'connected', agentId: this.agentId, section: req.section.id, otherLeg: legId, bridgeId: this.bridgeId })
+    this.outboundConnected?.()
     return { kind: 'answered' }
   }
 

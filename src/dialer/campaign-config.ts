@@ -102,6 +102,8 @@ export const CampaignSchema = Type.Object(
     maxChannels: Type.Optional(Type.Integer({ minimum: 1 })),
     maxCallsPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
     abandonedCooldownMs: Type.Optional(Duration(0)),
+    // Answering-machine detection; default on for predictive and message campaigns, off for progressive.
+    amd: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )
@@ -205,6 +207,7 @@ function toConfig(c: CampaignFile): CampaignConfig {
   }
   if (c.messageFlow !== undefined) out.messageFlow = c.messageFlow
   if (c.transferKey !== undefined) out.transferKey = c.transferKey
+  if (c.amd !== undefined) out.amd = c.amd
   return out
 }
 

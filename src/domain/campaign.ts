@@ -67,6 +67,12 @@ export interface CampaignConfig {
   maxCallsPerSecond: number
   /** A number that was abandoned is not called again for this long unless an agent is reserved first (default 5 days). */
   abandonedCooldownMs: number
+  /**
+   * Answering-machine detection (the [centralino-amd] dialplan context, reached by originate):
+   * absent means the default, on for predictive and message campaigns, off for progressive ones
+   * (which dial with create + dial and its real Q.850 causes).
+   */
+  amd?: boolean
 }
 
 export type ContactStatus = 'pending' | 'dialing' | 'done' | 'failed' | 'excluded'

@@ -3,6 +3,8 @@
  * A discriminated union on `type`; every event carries the call id and the engine's clock time.
  */
 
+import type { DialOutcome } from './campaign.js'
+
 interface Base {
   /** Unique id of this event (idempotent append). */
   id: string
@@ -26,6 +28,8 @@ export type CallEvent =
   | (Base & { type: 'callback.completed'; section: string; agentId: string; attempts: number; waitMs: number })
   | (Base & { type: 'callback.failed'; section: string; attempts: number; reason: string })
   | (Base & { type: 'call.ended'; cause?: number; reason: string; durationMs: number })
+  /** One outbound campaign dial attempt, classified (callId: the dialed channel; no phone number in it, only the contact's insertion order). */
+  | (Base & { type: 'dial.attempt'; campaignId: string; contactSeq: number; attempt: number; outcome: DialOutcome; detail: string; amd?: string; ringMs?: number; transfer?: boolean })
 
 export type CallEventType = CallEvent['type']
 
