@@ -48,6 +48,7 @@ export interface Authenticator {
 export const DEMO_TOKENS: Readonly<Record<string, Principal>> = {
   'demo-supervisor': { user: 'supervisor', role: 'supervisor' },
   'demo-manager': { user: 'manager', role: 'campaign_manager' },
+  'demo-campaigns': { user: 'campaigns', role: 'campaign_manager' },
   'demo-viewer': { user: 'viewer', role: 'viewer' },
   'demo-op101': { user: 'op101', role: 'agent', agentId: 'op101' },
   'demo-op102': { user: 'op102', role: 'agent', agentId: 'op102' },

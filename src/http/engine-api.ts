@@ -19,6 +19,8 @@ import { WebhookPoster } from '../escalations/webhook.js'
 import { DEMO_TOKENS, tokenAuthenticator, type Authenticator } from './auth.js'
 import { buildHttpServer, startHttpServer, type HttpServer } from './server.js'
 import { callControl } from '../calls/control.js'
+import { campaignStoreFor } from '../boot/store.js'
+import type { CampaignStore } from '../domain/campaign-store.js'
 
 export interface EngineApiOptions {
   config: Pick<EngineConfig, 'http' | 'escalations' | 'telephony' | 'store'>
@@ -32,12 +34,18 @@ export interface EngineApiOptions {
   authenticator?: Authenticator
   /** Where escalations live (default: in memory). */
   escalations?: EscalationStore
+  /** The campaigns and the opt-out register (default campaignStoreFor(store, clock)); the dialer must use the same one. */
+  campaigns?: CampaignStore
+  /** Flow ids a message campaign may name (checked when given). */
+  flows?: string[]
 }
 
 export interface EngineApi {
   url: string
   server: HttpServer
   escalations: EscalationService
+  /** The campaign store the API acts on. */
+  campaigns: CampaignStore
   close(): Promise<void>
 }
 
@@ -45,7 +53,7 @@ export function authenticatorFor(config: EngineApiOptions['config'], log: Logger
   const tokens = config.http.tokens
   if (Object.keys(tokens).length > 0) return tokenAuthenticator(tokens)
   if (config.telephony === 'simulator') {
-    log.warn('HTTP API: no http.tokens configured; the demo tokens (demo-supervisor, demo-viewer, demo-op101, ...) are accepted')
+    log.warn('HTTP API: no http.tokens configured; the demo tokens (demo-supervisor, demo-campaigns, demo-viewer, demo-op101, ...) are accepted')
     return tokenAuthenticator(DEMO_TOKENS)
   }
   log.warn('HTTP API: no http.tokens configured; only /api/health, /api/ready and /docs answer')
@@ -69,6 +77,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
         options: { url: hook.webhookUrl, ...(hook.webhookSecret ? { secret: hook.webhookSecret } : {}), maxAttempts: hook.maxAttempts, retryBaseMs: hook.retryBaseMs, retryMaxMs: hook.retryMaxMs, timeoutMs: hook.timeoutMs },
       })
     : undefined
+  const campaigns = o.campaigns ?? campaignStoreFor(o.store, o.clock)
   const service = new EscalationService({ store, clock: o.clock, log: o.log.child({ component: 'escalations' }), onChange: () => poster?.kick() })
   const server = await buildHttpServer({
     log,
@@ -80,6 +89,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     escalations: { service, store, kick: () => poster?.kick() },
     auth: o.authenticator ?? authenticatorFor(o.config, log),
     calls: callControl(o.app.registry),
+    campaigns: { store: campaigns, ...(o.flows ? { flows: o.flows } : {}) },
   })
   let url: string
   try {
@@ -94,6 +104,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     url,
     server,
     escalations: service,
+    campaigns,
     async close() {
       await server.close()
       await poster?.stop()

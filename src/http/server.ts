@@ -26,6 +26,9 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js'
 import { statsRoutes } from './routes/stats.js'
 import type { EngineMetrics } from './metrics.js'
 import { metricsRoutes } from './routes/metrics.js'
+import type { CampaignStore } from '../domain/campaign-store.js'
+import { campaignRoutes } from './routes/campaigns.js'
+import { optOutRoutes } from './routes/optout.js'
 
 export interface HttpDeps {
   log: Logger
@@ -47,6 +50,11 @@ export interface HttpDeps {
   calls?: CallControl
   /** Prometheus metrics served at /metrics. */
   metrics?: EngineMetrics
+  /**
+   * Outbound campaigns and the opt-out register (the dialer reads the same store). Campaigns
+   * may name the sections above; flows are checked when given.
+   */
+  campaigns?: { store: CampaignStore; flows?: string[]; uploadLimitBytes?: number }
 }
 
 export type HttpServer = FastifyInstance
@@ -77,7 +85,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
       // Components named after the schemas' $id (Agent, Escalation, ErrorResponse).
       refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
       openapi: {
-        info: { title: 'centralino API', version: '1', description: 'Contact-centre engine: agents, escalations, statistics. Errors: { error: { code, message, details? } }.' },
+        info: { title: 'centralino API', version: '1', description: 'Contact-centre engine: agents, escalations, statistics, campaigns and the opt-out register. Errors: { error: { code, message, details? } }.' },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
         security: [{ bearer: [] }],
       },
@@ -102,6 +110,12 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
     clock: d.clock,
     sections: d.sections.map((s) => ({ id: s.id, ...(s.serviceLevel ? { targetSec: s.serviceLevel.withinSec } : {}) })),
   })
+  if (d.campaigns) {
+    const { store, flows, uploadLimitBytes } = d.campaigns
+    const refs = { sections: d.sections.map((s) => s.id), ...(flows ? { flows } : {}) }
+    await app.register(campaignRoutes, { store, clock: d.clock, refs, ...(uploadLimitBytes !== undefined ? { uploadLimitBytes } : {}) })
+    await app.register(optOutRoutes, { store })
+  }
   await app.ready()
   return app
 }

@@ -7,18 +7,21 @@ import Fastify from 'fastify'
 import t, { type Test } from 'tap'
 import { installAuth, tokenAuthenticator, type Role } from '../../src/http/auth.js'
 import { installErrorHandling } from '../../src/http/errors.js'
-import { auth, startApi, type Api } from './fixture.js'
+import { auth, campaignDefinition, startApi, type Api } from './fixture.js'
+import { validateCampaign } from '../../src/dialer/campaign-config.js'
 
 const TOKEN: Record<Role, string> = { supervisor: 'tok-supervisor', viewer: 'tok-viewer', campaign_manager: 'tok-manager', agent: 'tok-op1' }
 const ALL: Role[] = ['supervisor', 'viewer', 'campaign_manager', 'agent']
 
 interface RouteCase {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   /** As in the OpenAPI document. */
   route: string
   url: (ids: Ids) => string
   roles: Role[] | 'public'
   body?: (ids: Ids) => unknown
+  /** Default application/json (the body is sent as JSON). */
+  contentType?: string
 }
 interface Ids {
   escalation: string
@@ -62,11 +65,34 @@ const CASES: RouteCase[] = [
   { method: 'POST', route: '/api/calls/{callId}/transfer-external', url: () => '/api/calls/c-1/transfer-external', roles: ['supervisor', 'agent'], body: () => ({ number: '06 1234 5678' }) },
   { method: 'POST', route: '/api/calls/{callId}/consult/complete', url: () => '/api/calls/c-1/consult/complete', roles: ['supervisor', 'agent'] },
   { method: 'POST', route: '/api/calls/{callId}/consult/cancel', url: () => '/api/calls/c-1/consult/cancel', roles: ['supervisor', 'agent'] },
+  { method: 'POST', route: '/api/campaigns', url: () => '/api/campaigns', roles: ['supervisor', 'campaign_manager'], body: () => campaignDefinition('new') },
+  { method: 'GET', route: '/api/campaigns', url: () => '/api/campaigns', roles: ['supervisor', 'campaign_manager', 'viewer'] },
+  { method: 'GET', route: '/api/campaigns/{id}', url: () => '/api/campaigns/c1', roles: ['supervisor', 'campaign_manager', 'viewer'] },
+  { method: 'PUT', route: '/api/campaigns/{id}', url: () => '/api/campaigns/c1', roles: ['supervisor', 'campaign_manager'], body: () => campaignDefinition('c1') },
+  {
+    method: 'POST',
+    route: '/api/campaigns/{id}/contacts',
+    url: () => '/api/campaigns/c1/contacts',
+    roles: ['supervisor', 'campaign_manager'],
+    body: () => 'number\n3331234567\n',
+    contentType: 'text/csv',
+  },
+  ...(['start', 'pause', 'resume', 'stop'] as const).map(
+    (a): RouteCase => ({ method: 'POST', route: `/api/campaigns/{id}/${a}`, url: () => `/api/campaigns/c1/${a}`, roles: ['supervisor', 'campaign_manager'] }),
+  ),
+  { method: 'GET', route: '/api/campaigns/{id}/progress', url: () => '/api/campaigns/c1/progress', roles: ['supervisor', 'campaign_manager', 'viewer'] },
+  { method: 'GET', route: '/api/campaigns/{id}/results.csv', url: () => '/api/campaigns/c1/results.csv', roles: ['supervisor', 'campaign_manager', 'viewer'] },
+  { method: 'POST', route: '/api/optout', url: () => '/api/optout', roles: ['supervisor', 'campaign_manager'], body: () => ({ numbers: ['3331234567'] }) },
+  { method: 'DELETE', route: '/api/optout', url: () => '/api/optout', roles: ['supervisor', 'campaign_manager'], body: () => ({ numbers: ['3331234567'] }) },
+  { method: 'GET', route: '/api/optout', url: () => '/api/optout', roles: ['supervisor', 'campaign_manager'] },
+  { method: 'GET', route: '/api/optout/{number}', url: () => '/api/optout/3331234567', roles: ['supervisor', 'campaign_manager'] },
 ]
 
-/** A fresh API with one escalation opened by op1 (so op1's own-resource routes pass). */
+/** A fresh API with one escalation opened by op1 (so op1's own-resource routes pass) and a draft campaign c1 with a contact. */
 async function fresh(t: Test): Promise<{ api: Api; ids: Ids }> {
   const api = await startApi(t)
+  await api.campaigns.put(validateCampaign(campaignDefinition('c1')).config!, api.clock.now())
+  await api.campaigns.addContacts('c1', [{ id: '+393330000001', number: '+393330000001', fields: {}, lines: [2] }])
   const r = await api.app.inject({ method: 'POST', url: '/api/escalations/tickets', headers: auth('tok-op1'), payload: { section: 'pensions', subject: 's', citizen: { reference: 'r' } } })
   const e = r.json() as { id: string; history: Array<{ changeId: string }> }
   return { api, ids: { escalation: e.id, change: e.history[0]!.changeId } }
@@ -76,7 +102,12 @@ for (const c of CASES) {
   t.test(`${c.method} ${c.route}: ${c.roles === 'public' ? 'public' : c.roles.join(', ')}`, async (t) => {
     const { api, ids } = await fresh(t)
     const call = (headers: Record<string, string>) =>
-      api.app.inject({ method: c.method, url: c.url(ids), headers: c.body ? { ...headers, 'content-type': 'application/json' } : headers, ...(c.body ? { payload: JSON.stringify(c.body(ids)) } : {}) })
+      api.app.inject({
+        method: c.method,
+        url: c.url(ids),
+        headers: c.body ? { ...headers, 'content-type': c.contentType ?? 'application/json' } : headers,
+        ...(c.body ? { payload: c.contentType ? String(c.body(ids)) : JSON.stringify(c.body(ids)) } : {}),
+      })
     if (c.roles === 'public') {
       const r = await call({})
       t.equal(r.statusCode, 200, 'no credentials needed')

@@ -1,11 +1,14 @@
 /**
  * An HTTP API over the in-memory stores with a simulated clock, for fastify.inject tests:
  * three agents (op1, op2 in operators; op3 in pensions), tokens per role, an ARI events
- * state the test can flip, and the dispatch calls counted.
+ * state the test can flip, the dispatch calls counted, and an in-memory campaign store
+ * (campaigns may name the sections operators and pensions, and the flow national).
  */
 import type { Test } from 'tap'
 import { createMemoryEscalationStore } from '../../src/adapters/memory/escalations.js'
 import { createMemoryStore } from '../../src/adapters/memory/store.js'
+import { createMemoryCampaignStore } from '../../src/adapters/memory/campaigns.js'
+import type { CampaignStore } from '../../src/domain/campaign-store.js'
 import { SimClock } from '../../src/domain/clock.js'
 import type { EscalationStore } from '../../src/domain/escalations.js'
 import { silentLogger } from '../../src/domain/log.js'
@@ -26,6 +29,17 @@ export const TOKENS: Record<string, Principal> = {
 }
 
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/** A valid campaign definition (the API's POST body) on the operators section. */
+export const campaignDefinition = (id = 'info', extra: Record<string, unknown> = {}) => ({
+  id,
+  name: 'Informativa',
+  mode: 'predictive',
+  section: 'operators',
+  callerId: '+390659051',
+  trunk: 'Local/{number}@callees',
+  ...extra,
+})
 
 /** A fake of the engine's live calls: c-1 is op1's call, c-2 op2's; transfers are recorded. */
 export function fakeCalls(): CallControl & { requests: Array<{ callId: string } & Record<string, unknown>> } {
@@ -55,9 +69,11 @@ export interface Api {
   clock: SimClock
   dispatches: { count: number }
   ari: { state: ConnectionState }
+  /** Campaigns and the opt-out register (in memory, on the simulated clock). */
+  campaigns: CampaignStore
 }
 
-export async function startApi(t: Test, o: { docs?: boolean } = {}): Promise<Api> {
+export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: number } = {}): Promise<Api> {
   const store = createMemoryStore()
   const escalations = createMemoryEscalationStore()
   const clock = new SimClock()
@@ -68,7 +84,9 @@ export async function startApi(t: Test, o: { docs?: boolean } = {}): Promise<Api
   const dispatches = { count: 0 }
   const ari = { state: 'open' as ConnectionState }
   const calls = fakeCalls()
+  const campaigns = createMemoryCampaignStore(clock)
   const app = await buildHttpServer({
+    campaigns: { store: campaigns, flows: ['national'], ...(o.uploadLimitBytes !== undefined ? { uploadLimitBytes: o.uploadLimitBytes } : {}) },
     calls,
     log,
     clock,
@@ -81,5 +99,5 @@ export async function startApi(t: Test, o: { docs?: boolean } = {}): Promise<Api
     docs: o.docs ?? false,
   })
   t.teardown(() => app.close())
-  return { app, calls, store, escalations, clock, dispatches, ari }
+  return { app, calls, store, escalations, clock, dispatches, ari, campaigns }
 }

@@ -1,0 +1,501 @@
+/**
+ * Outbound campaigns over HTTP: create and edit a definition (validated by
+ * src/dialer/campaign-config.ts, every error with its path), upload a contact list (CSV,
+ * streamed into src/dialer/import.ts and the store a batch at a time), start / pause / resume
+ * / stop, live progress and the results export. The routes act on the CampaignStore only: the
+ * dialer of every engine picks the status changes up from the store.
+ *
+ * Roles: supervisors and campaign managers change; viewers read; agents nothing.
+ *
+ * Uploads are accepted while the campaign is draft or paused (a running campaign is paused
+ * first, so that a list is never half-dialed while it is still being read and merged; a
+ * stopped or completed one is over). Several uploads add up: a number already stored by an
+ * earlier upload is merged into its contact (counted as merged, not imported).
+ */
+import { Readable } from 'node:stream'
+import { Type, type FastifyPluginAsyncTypebox, type Static, type TSchema } from '@fastify/type-provider-typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { errorCodes, type FastifyRequest } from 'fastify'
+import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/types/schema.js'
+import type { CampaignStatus, ImportReport } from '../../domain/campaign.js'
+import type { CampaignRecord, CampaignStore, NewContact } from '../../domain/campaign-store.js'
+import { CONTACT_STATUSES } from '../../domain/campaign-store.js'
+import { AppError } from '../../domain/errors.js'
+import { CampaignSchema, validateCampaign, type CampaignRefs } from '../../dialer/campaign-config.js'
+import { importContacts, type ImportOptions } from '../../dialer/import.js'
+import { exportCampaignCsv } from '../campaign-csv.js'
+import { errorResponses } from '../errors.js'
+import { iso, Nullable, StringEnum } from '../schemas.js'
+
+/**
+ * A store that can exclude contacts already stored (consent refused on a later row of the
+ * same number, in a later batch of the upload). Not in the CampaignStore port yet: used when
+ * the store has it; otherwise the upload reply says which refusals could not be applied.
+ */
+export interface ContactExcluder {
+  excludeContacts(campaignId: string, contactIds: string[]): Promise<number>
+}
+
+export interface CampaignRoutesOptions {
+  store: CampaignStore
+  clock: { now(): number }
+  /** Sections (and flows) a campaign may name; unknown ones are errors when given. */
+  refs?: CampaignRefs
+  /** Largest contact list accepted, bytes (default 100 MB). */
+  uploadLimitBytes?: number
+  /** Contacts per store batch of the upload (default 1,000). */
+  batchSize?: number
+}
+
+export const DEFAULT_UPLOAD_LIMIT = 100 * 1024 * 1024
+const UPLOAD_STATUSES: readonly CampaignStatus[] = ['draft', 'paused']
+const EDIT_STATUSES: readonly CampaignStatus[] = ['draft', 'paused']
+
+/** Status changes: the target and the states it may come from. */
+export const TRANSITIONS = {
+  start: { to: 'running', from: ['draft'] },
+  pause: { to: 'paused', from: ['running'] },
+  resume: { to: 'running', from: ['paused'] },
+  stop: { to: 'stopped', from: ['draft', 'running', 'paused'] },
+} as const satisfies Record<string, { to: CampaignStatus; from: readonly CampaignStatus[] }>
+
+const ID_PATTERN = '^[A-Za-z][A-Za-z0-9_-]*$'
+const CampaignId = Type.String({ pattern: ID_PATTERN, maxLength: 64, description: 'Campaign id' })
+const Params = Type.Object({ id: CampaignId })
+const Status = StringEnum(['draft', 'running', 'paused', 'stopped', 'completed'])
+
+const ConfigOut = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    mode: Type.String(),
+    section: Type.String(),
+    messageFlow: Type.Optional(Type.String()),
+    transferKey: Type.Optional(Type.String()),
+    windows: Type.Unknown({ description: 'Calling windows: days, holidays, closedOn, timezone' }),
+    retries: Type.Unknown({ description: 'Per outcome: delayMinutes and maxAttempts' }),
+    maxAttempts: Type.Integer(),
+    abandonCeiling: Type.Number(),
+    abandonWindowMs: Type.Integer(),
+    ringSeconds: Type.Number(),
+    onMachine: Type.String(),
+    callerId: Type.String(),
+    trunk: Type.String(),
+    maxChannels: Type.Integer(),
+    maxCallsPerSecond: Type.Number(),
+    abandonedCooldownMs: Type.Integer(),
+  },
+  { additionalProperties: true, description: 'The campaign definition with every default filled in' },
+)
+
+export const CampaignRecordSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    mode: Type.String(),
+    status: Status,
+    createdAt: Type.String(),
+    history: Type.Array(Type.Object({ status: Status, at: Type.String() })),
+    config: ConfigOut,
+  },
+  { $id: 'Campaign' },
+)
+const RecordRef = Type.Ref(CampaignRecordSchema)
+
+const Counts = Type.Record(Type.String(), Type.Integer(), { description: 'Attempts by outcome (reached, busy, no_answer, machine, abandoned, failed, invalid)' })
+
+export const ImportReportSchema = Type.Object(
+  {
+    campaignId: Type.String(),
+    rows: Type.Integer({ description: 'Data rows read (blank rows are skipped and not counted)' }),
+    imported: Type.Integer({ description: 'New contacts' }),
+    merged: Type.Integer({ description: 'Rows merged into a contact of the same number (this list or an earlier one)' }),
+    rejected: Type.Integer(),
+    optedOut: Type.Integer(),
+    noConsent: Type.Integer(),
+    rejectedRows: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String(), value: Type.Optional(Type.String()) }), { description: 'The first 1,000 rejected rows, in file order' }),
+    warnings: Type.Optional(Type.Array(Type.String())),
+  },
+  { $id: 'ImportReport' },
+)
+
+export const ProgressSchema = Type.Object(
+  {
+    campaignId: Type.String(),
+    status: Status,
+    at: Type.String(),
+    contacts: Type.Object({
+      total: Type.Integer(),
+      pending: Type.Integer(),
+      dialing: Type.Integer(),
+      done: Type.Integer(),
+      failed: Type.Integer(),
+      excluded: Type.Integer(),
+    }),
+    attempts: Type.Integer(),
+    byOutcome: Counts,
+    byAttempt: Type.Record(Type.String(), Counts, { description: 'Attempt number (1 = first call) -> outcomes' }),
+    byHour: Type.Record(Type.String(), Counts, { description: 'Hour bucket (local hour, as the dialer writes it) -> outcomes' }),
+    answered: Type.Integer({ description: 'Answered by a person or a machine (reached + abandoned + machine)' }),
+    human: Type.Integer({ description: "Answered by a person (counter 'human', else reached + abandoned)" }),
+    machine: Type.Integer({ description: "Answering machines (counter 'machine', else the machine outcomes)" }),
+    putThrough: Type.Integer({ description: "Put through to an agent (counter 'put_through')" }),
+    transfers: Type.Integer({ description: "Transfers to an operator section from a message (counter 'transfers')" }),
+    abandon: Type.Object({
+      windowMs: Type.Integer(),
+      answers: Type.Integer({ description: 'Live answers in the rolling window' }),
+      abandons: Type.Integer(),
+      rate: Nullable(Type.Number({ description: 'abandons / answers, 0..1 (null: no answer yet)' })),
+      ceiling: Type.Number(),
+    }),
+    reached: Type.Integer({ description: 'Contacts reached so far' }),
+    reachedRate: Nullable(Type.Number({ description: 'Reached / contacts, 0..1' })),
+    reachedFirstAttempt: Type.Integer({ description: 'Contacts reached at their first call' }),
+    inFlight: Type.Record(Type.String(), Type.Integer(), { description: 'Contacts each engine is dialing now' }),
+    counters: Type.Record(Type.String(), Type.Number(), { description: 'Every named counter of the campaign' }),
+  },
+  { $id: 'CampaignProgress' },
+)
+
+export function recordBody(r: CampaignRecord) {
+  return {
+    id: r.config.id,
+    name: r.config.name,
+    mode: r.config.mode,
+    status: r.status,
+    createdAt: iso(r.createdAt),
+    history: r.history.map((h) => ({ status: h.status, at: iso(h.at) })),
+    config: r.config as unknown as Static<typeof ConfigOut>,
+  }
+}
+
+/** 'windows.days.mon.0' -> '/body/windows/days/mon/0' (the API's paths are JSON pointers). */
+const pointer = (path: string) => `/body${path === '' ? '' : `/${path.split('.').join('/')}`}`
+
+/**
+ * Validation of the params and querystring only (TypeBox), the body being left to the handler:
+ * a campaign definition is checked by validateCampaign (every error with its path and
+ * position), a contact list is a stream. Failures take the shape of the framework's own.
+ */
+function bodyLeftToHandler<S>({ schema, httpPart }: FastifyRouteSchemaDef<S>): FastifyValidationResult {
+  if (httpPart === 'body') return () => true
+  const check = TypeCompiler.Compile(schema as unknown as TSchema)
+  return (data: unknown) => {
+    if (check.Check(data)) return true
+    const err = Object.assign(new Error('invalid request'), {
+      validation: [...check.Errors(data)].map((e) => ({ instancePath: e.path, keyword: 'schema', message: e.message })),
+    })
+    return { error: err }
+  }
+}
+
+const isCsvType = (req: FastifyRequest) => /^(text\/csv|application\/csv|text\/plain)\b/i.test(req.headers['content-type'] ?? '')
+
+/** The request body a chunk at a time, refused past `max` bytes (413). */
+async function* limited(src: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
+  let n = 0
+  for await (const chunk of src) {
+    n += chunk.length
+    if (n > max) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE()
+    yield chunk
+  }
+}
+
+const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t' } as const
+
+const UploadQuery = Type.Object(
+  {
+    delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon'), Type.Literal('tab')], { description: 'Forces the delimiter (default: sniffed from the header line)' })),
+    encoding: Type.Optional(Type.Union([Type.Literal('utf-8'), Type.Literal('latin1')], { description: 'Text encoding of the file (default utf-8; latin1 for old Excel exports)' })),
+    numberColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Header of the number column, when not a recognised one' })),
+    nameColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    consentColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    foreign: Type.Optional(Type.Union([Type.Literal('reject'), Type.Literal('accept')], { description: 'Foreign numbers: refused (default) or accepted with their country code' })),
+  },
+  { additionalProperties: false },
+)
+
+export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = async (app, o) => {
+  app.addSchema(CampaignRecordSchema)
+  app.addSchema(ImportReportSchema)
+  app.addSchema(ProgressSchema)
+  const tags = ['campaigns']
+  const change = { roles: ['supervisor', 'campaign_manager'] as const }
+  const read = { roles: ['supervisor', 'campaign_manager', 'viewer'] as const }
+  const store = o.store
+  const limit = o.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT
+
+  // The contact list reaches the handler as the raw request stream (never buffered).
+  app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], (_req, payload, done) => done(null, payload))
+
+  const get = async (id: string) => {
+    const r = await store.get(id)
+    if (!r) throw new AppError('NOT_FOUND', `no campaign ${id}`)
+    return r
+  }
+
+  const definition = (body: unknown, id?: string) => {
+    const value = id !== undefined && body !== null && typeof body === 'object' && !Array.isArray(body) && !('id' in body) ? { id, ...body } : body
+    const r = validateCampaign(value, '<request>', o.refs)
+    if (!r.config) {
+      const errors = r.errors.filter((e) => e.severity !== 'warning').map((e) => ({ path: pointer(e.path), message: e.message, line: e.line, column: e.column }))
+      const first = errors[0]
+      throw new AppError('BAD_REQUEST', first ? `invalid campaign: ${first.path} ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}` : 'invalid campaign', { errors })
+    }
+    if (id !== undefined && r.config.id !== id) {
+      throw new AppError('BAD_REQUEST', `invalid campaign: /body/id must be the campaign's id (${id})`, { errors: [{ path: '/body/id', message: `must be ${id}` }] })
+    }
+    return r.config
+  }
+
+  app.post(
+    '/api/campaigns',
+    {
+      config: change,
+      validatorCompiler: bodyLeftToHandler,
+      schema: {
+        tags,
+        summary: 'Create a campaign (draft) from its definition; 400 lists every error with its path, 409 when the id is taken',
+        body: CampaignSchema,
+        response: { 201: RecordRef, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const config = definition(req.body)
+      if (await store.get(config.id)) throw new AppError('CONFLICT', `campaign ${config.id} already exists`)
+      await store.put(config, o.clock.now())
+      return reply.status(201).send(recordBody(await get(config.id)))
+    },
+  )
+
+  app.get(
+    '/api/campaigns',
+    { config: read, schema: { tags, summary: 'Every campaign, by creation time', response: { 200: Type.Array(RecordRef), ...errorResponses } } },
+    async () => (await store.list()).map(recordBody),
+  )
+
+  app.get(
+    '/api/campaigns/:id',
+    { config: read, schema: { tags, summary: 'One campaign with its status history', params: Params, response: { 200: RecordRef, ...errorResponses } } },
+    async (req) => recordBody(await get(req.params.id)),
+  )
+
+  app.put(
+    '/api/campaigns/:id',
+    {
+      config: change,
+      validatorCompiler: bodyLeftToHandler,
+      schema: {
+        tags,
+        summary: 'Replace the definition of a draft or paused campaign (409 otherwise); the id may be left out of the body',
+        params: Params,
+        body: CampaignSchema,
+        response: { 200: RecordRef, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const id = req.params.id
+      const config = definition(req.body, id)
+      const r = await get(id)
+      if (!EDIT_STATUSES.includes(r.status)) throw new AppError('CONFLICT', `campaign ${id} is ${r.status}: only a draft or paused campaign can be edited`, { status: r.status })
+      await store.put(config)
+      return recordBody(await get(id))
+    },
+  )
+
+  app.post(
+    '/api/campaigns/:id/contacts',
+    {
+      config: change,
+      bodyLimit: limit,
+      validatorCompiler: bodyLeftToHandler,
+      schema: {
+        tags,
+        summary: 'Upload a contact list (text/csv, streamed; draft or paused campaigns): the import report with every rejected row, its line and reason',
+        description:
+          'Header row required: a number column (number, phone, telefono, numero, cellulare, tel, mobile), optionally name/nome and consent/consenso (yes/no); every other column is kept. ' +
+          `Valid rows are stored even when others are rejected; duplicates are merged; numbers in the opt-out register are rejected. At most ${limit} bytes.`,
+        params: Params,
+        querystring: UploadQuery,
+        consumes: ['text/csv'],
+        body: Type.String({ description: 'The CSV file' }),
+        response: { 200: Type.Ref(ImportReportSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const id = req.params.id
+      const declared = Number(req.headers['content-length'])
+      if (Number.isFinite(declared) && declared > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE()
+      if (!isCsvType(req) || !((req.body as unknown) instanceof Readable)) {
+        throw new AppError('BAD_REQUEST', 'send the contact list as text/csv', { errors: [{ path: '/headers/content-type', message: 'must be text/csv' }] })
+      }
+      const body = req.body as unknown as Readable
+      const r = await get(id)
+      if (!UPLOAD_STATUSES.includes(r.status)) {
+        body.resume() // let the client finish sending; nothing is read
+        throw new AppError('CONFLICT', `campaign ${id} is ${r.status}: lists are uploaded to a draft or paused campaign`, { status: r.status })
+      }
+      return uploadContacts(store, id, limited(body, limit), req.query, o.batchSize)
+    },
+  )
+
+  for (const [action, t] of Object.entries(TRANSITIONS)) {
+    app.post(
+      `/api/campaigns/:id/${action}`,
+      {
+        config: change,
+        schema: {
+          tags,
+          summary: `${action[0]!.toUpperCase()}${action.slice(1)}: ${t.from.join(' | ')} -> ${t.to} (409 otherwise)`,
+          params: Params,
+          response: { 200: RecordRef, ...errorResponses },
+        },
+      },
+      async (req) => {
+        const id = req.params.id
+        const cur = await get(id)
+        if (action === 'start' && cur.status === 'draft' && Object.values(await store.counts(id)).every((n) => n === 0)) {
+          throw new AppError('CONFLICT', `campaign ${id} has no contacts: upload a list before starting it`, { status: cur.status })
+        }
+        const next = await store.setStatus(id, t.to, o.clock.now(), [...t.from])
+        if (!next) {
+          const now = await get(id)
+          throw new AppError('CONFLICT', `campaign ${id} is ${now.status}: ${action} needs ${t.from.join(' or ')}`, { status: now.status, from: t.from })
+        }
+        return recordBody(next)
+      },
+    )
+  }
+
+  app.get(
+    '/api/campaigns/:id/progress',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Live progress: contacts by status, attempts by outcome, attempt number and hour, answered, human/machine, put through, abandon rate over the rolling window, reached',
+        params: Params,
+        response: { 200: Type.Ref(ProgressSchema), ...errorResponses },
+      },
+    },
+    async (req) => progressOf(store, await get(req.params.id), o.clock.now()),
+  )
+
+  app.get(
+    '/api/campaigns/:id/results.csv',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Results export (streamed CSV, one row per contact): number, name, consent, status, attempts, outcomes, last_outcome, reached_at, lines, then the original columns',
+        params: Params,
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'text/csv' }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const r = await get(req.params.id)
+      const name = `${r.config.id}-results.csv`
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .send(Readable.from(exportCampaignCsv(store, r.config.id)) as unknown as string) // a stream: sent as it is read, not serialized
+    },
+  )
+}
+
+type UploadQueryT = Static<typeof UploadQuery>
+
+const hasExcluder = (s: object): s is ContactExcluder => typeof (s as Partial<ContactExcluder>).excludeContacts === 'function'
+
+/**
+ * Streams a list into the store: valid contacts in batches (awaited: back-pressure on the
+ * upload), merges of later rows appended to contacts of earlier batches, consent refusals of
+ * later rows applied when the store can exclude contacts. Numbers already stored by an earlier
+ * upload are counted as merged.
+ */
+export async function uploadContacts(store: CampaignStore, campaignId: string, source: AsyncIterable<Buffer>, q: UploadQueryT = {}, batchSize?: number): Promise<ImportReport & { warnings?: string[] }> {
+  let fromEarlier = 0
+  let unapplied = 0
+  const columns: NonNullable<ImportOptions['columns']> = {}
+  if (q.numberColumn !== undefined) columns.number = q.numberColumn
+  if (q.nameColumn !== undefined) columns.name = q.nameColumn
+  if (q.consentColumn !== undefined) columns.consent = q.consentColumn
+  const report = await importContacts(source, {
+    campaignId,
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    isOptedOut: (numbers) => store.isOptedOut(numbers),
+    csv: { ...(q.delimiter ? { delimiter: DELIMITERS[q.delimiter] } : {}), ...(q.encoding ? { encoding: q.encoding } : {}) },
+    phone: { foreign: q.foreign ?? 'reject' },
+    columns,
+    sink: async ({ contacts, merges }) => {
+      const batch: NewContact[] = contacts.map((c) => ({
+        id: c.id,
+        number: c.number,
+        fields: c.fields,
+        lines: c.lines,
+        status: c.status,
+        ...(c.name !== undefined ? { name: c.name } : {}),
+        ...(c.consent !== undefined ? { consent: c.consent } : {}),
+      }))
+      const refused: string[] = []
+      let stubs = 0
+      for (const m of merges) {
+        if (m.refused) refused.push(m.id)
+        else {
+          batch.push({ id: m.id, number: m.id, fields: {}, lines: [m.line] })
+          stubs++
+        }
+      }
+      if (batch.length > 0) {
+        const r = await store.addContacts(campaignId, batch)
+        fromEarlier += r.merged - stubs
+      }
+      if (refused.length > 0) {
+        if (hasExcluder(store)) await store.excludeContacts(campaignId, refused)
+        else unapplied += refused.length
+      }
+    },
+  })
+  const out: ImportReport & { warnings?: string[] } = { ...report, imported: report.imported - fromEarlier, merged: report.merged + fromEarlier }
+  if (unapplied > 0) {
+    out.warnings = [
+      `${unapplied} contact${unapplied === 1 ? '' : 's'} imported from an earlier row refused consent on a later row ('consent refused' above), and this store cannot exclude stored contacts: remove them or add the numbers to the opt-out register before starting the campaign`,
+    ]
+  }
+  return out
+}
+
+/** The progress figures of a campaign from the store. */
+export async function progressOf(store: CampaignStore, r: CampaignRecord, now: number) {
+  const id = r.config.id
+  const [counts, stats, window, inFlight] = await Promise.all([store.counts(id), store.stats(id), store.abandonWindow(id, now, r.config.abandonWindowMs), store.inFlight(id)])
+  const n = (v: number | undefined) => v ?? 0
+  const by = stats.byOutcome
+  const attempts = Object.values(by).reduce((a, b) => a + n(b), 0)
+  const total = CONTACT_STATUSES.reduce((a, s) => a + counts[s], 0)
+  const reached = n(by.reached)
+  const c = stats.counters
+  const strip = (x: Record<string, number | undefined>) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as Record<string, number>
+  return {
+    campaignId: id,
+    status: r.status,
+    at: iso(now),
+    contacts: { total, ...counts },
+    attempts,
+    byOutcome: strip(by),
+    byAttempt: Object.fromEntries(Object.entries(stats.byAttempt).map(([k, v]) => [k, strip(v)])),
+    byHour: Object.fromEntries(Object.entries(stats.byHour).map(([k, v]) => [k, strip(v)])),
+    answered: reached + n(by.abandoned) + n(by.machine),
+    human: c.human ?? reached + n(by.abandoned),
+    machine: c.machine ?? n(by.machine),
+    putThrough: n(c.put_through),
+    transfers: n(c.transfers),
+    abandon: { windowMs: r.config.abandonWindowMs, answers: window.answers, abandons: window.abandons, rate: window.answers > 0 ? window.abandons / window.answers : null, ceiling: r.config.abandonCeiling },
+    reached,
+    reachedRate: total > 0 ? reached / total : null,
+    reachedFirstAttempt: n(stats.byAttempt[1]?.reached),
+    inFlight,
+    counters: c,
+  }
+}
