@@ -168,6 +168,15 @@ export function createApp(d: AppDeps): App {
     await registry.resync(channels)
     d.log.info({ channels: channels.length, sessions: registry.size }, 'resynchronised after reconnect')
   })
+  // The dialer starts once the first resync is over: a channel it created while the router
+  // compared its handlers with an older channel list would be taken for gone.
+  let offDialerGate: (() => void) | undefined = dialer
+    ? d.telephony.events.onResync(async () => {
+        offDialerGate?.()
+        offDialerGate = undefined
+        dialer.start()
+      })
+    : undefined
 
   return {
     acd,
@@ -177,12 +186,12 @@ export function createApp(d: AppDeps): App {
     async start() {
       await acd.start(d.loginAgents)
       await d.telephony.start()
-      dialer?.start()
       d.log.info({ app, engineId }, 'engine started')
     },
     async stop(opts = {}) {
       const drainMs = opts.drainMs ?? 0
       // No new campaign call; those still ringing get the drain time to end, then are hung up.
+      offDialerGate?.()
       await dialer?.stop({ drainMs })
       if (drainMs > 0) {
         let timer: ReturnType<Clock['setTimeout']> | undefined

@@ -23,7 +23,7 @@ export type Phase = 'starting' | 'ivr' | 'queue' | 'connected' | 'transfer' | 'e
 
 /** What an answered outbound campaign call does (CallSession.runOutbound). */
 export type OutboundPlan =
-  | { kind: 'agent'; section: string; priority: number; graceMs: number; leadMs?: number; sorry: MediaItem[]; lang: string }
+  | { kind: 'agent'; section: string; priority: number; graceMs: number; leadMs?: number; sorry: MediaItem[]; lang: string; answeredAt?: number }
   | { kind: 'flow'; start(p: StartFlowParams): FlowRun }
 
 export type OutboundSettled = 'connected' | 'abandoned' | 'flow' | 'gone'
@@ -123,7 +123,7 @@ export class CallSession {
   /**
    * An answered outbound campaign call (src/dialer): with an agent plan, the person joins the
    * section's queue at the given priority (music on hold, no announcements); if no agent is
-   * connected within graceMs - leadMs, the call leaves the queue (an agent being rung is let go),
+   * connected within graceMs - leadMs of the answer (answeredAt, default now), the call leaves the queue (an agent being rung is let go),
    * hears the `sorry` message, which starts before graceMs, and is hung up. With a flow plan, the
    * person hears that flow (a message campaign) and its final node acts as for any caller (a
    * queue node puts the person through to operators). `settled` says, as soon as it is known:
@@ -153,7 +153,8 @@ export class CallSession {
       if (!section) throw new Error(`campaign section ${plan.section} is unknown`)
       this.outboundCut = new AbortController()
       this.outboundConnected = () => settle('connected')
-      const timer = this.d.clock.setTimeout(() => void this.outboundSorry(plan, () => settle('abandoned')), Math.max(0, plan.graceMs - (plan.leadMs ?? 300)))
+      const deadline = (plan.answeredAt ?? this.d.clock.now()) + plan.graceMs - (plan.leadMs ?? 300)
+      const timer = this.d.clock.setTimeout(() => void this.outboundSorry(plan, () => settle('abandoned')), Math.max(0, deadline - this.d.clock.now()))
       try {
         this.section = section
         this.phase = 'queue'

@@ -26,7 +26,7 @@ import type { Classification } from './outcome.js'
 /** Seconds a person who answered may wait for an agent before the information message. */
 export const GRACE_MS = 2000
 /** The message is asked for this long before the grace ends, so that it starts within it. */
-export const MESSAGE_LEAD_MS = 300
+export const MESSAGE_LEAD_MS = 500
 /** Queue priority of a campaign call: before every inbound caller (a person is on the line, seconds count). */
 export const OUTBOUND_PRIORITY = 1000
 
@@ -49,7 +49,7 @@ export interface AnsweredResult {
   done: Promise<{ transfer: boolean }>
 }
 
-export async function handleAnswered(d: AnsweredDeps, c: CampaignConfig, channel: Channel, cls: Classification): Promise<AnsweredResult> {
+export async function handleAnswered(d: AnsweredDeps, c: CampaignConfig, channel: Channel, cls: Classification, answeredAt?: number): Promise<AnsweredResult> {
   const hangup = () => d.telephony.channels.hangup(channel.id).catch(() => undefined)
   const noTransfer = { transfer: false }
   if (cls.outcome === 'machine') {
@@ -80,7 +80,7 @@ export async function handleAnswered(d: AnsweredDeps, c: CampaignConfig, channel
     if (settled === 'gone') return { outcome: 'no_answer', detail: `${cls.detail}: hung up before the message`, liveAnswer: false, putThrough: false, done }
     return { outcome: 'reached', detail: `${cls.detail}: message flow ${flowId}`, liveAnswer: true, putThrough: false, done }
   }
-  const r = d.registry.outbound(channel, { kind: 'agent', section: c.section, priority: OUTBOUND_PRIORITY, graceMs: GRACE_MS, leadMs: MESSAGE_LEAD_MS, sorry: [prompt('campaign_sorry')], lang: 'it' })
+  const r = d.registry.outbound(channel, { kind: 'agent', section: c.section, priority: OUTBOUND_PRIORITY, graceMs: GRACE_MS, leadMs: MESSAGE_LEAD_MS, sorry: [prompt('campaign_sorry')], lang: 'it', ...(answeredAt !== undefined ? { answeredAt } : {}) })
   if (!r) {
     // The engine is stopping: the person answered and gets nobody.
     await playToChannel(d, channel.id, [prompt('campaign_sorry')], 'it', deriveId(channel.id, 'outbound-sorry')).then(hangup)

@@ -213,7 +213,7 @@ export class CampaignRunner {
         this.ring.record((end.answeredAt - end.launchedAt) / 1000)
         call.phase = c.mode === 'message' ? 'talking' : 'queued'
       } else call.phase = 'talking'
-      answered = await handleAnswered({ telephony: d.telephony, router: d.router, log: d.log, registry: d.registry, startFlow: d.startFlow }, c, end.channel, end.classification)
+      answered = await handleAnswered({ telephony: d.telephony, router: d.router, log: d.log, registry: d.registry, startFlow: d.startFlow }, c, end.channel, end.classification, end.answeredAt)
       call.phase = 'talking'
       const amdStatus = end.tracker.evidence.amd?.status
       await this.record(c, call, answered.outcome, answered.detail, d.clock.now(), {
