@@ -1,0 +1,30 @@
+/**
+ * GET /api/live: Server-Sent Events of the engine's live picture (live.ts): a snapshot, then
+ * deltas; resumable with the Last-Event-ID header; a slow client gets a fresh snapshot once
+ * it drains instead of a backlog. Clients send the bearer token as a header (fetch-based
+ * EventSource readers; the browser's EventSource cannot set headers).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { LiveHub } from '../live.js'
+
+export const liveRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (app, { hub }) => {
+  app.get(
+    '/api/live',
+    { config: { roles: ['supervisor', 'viewer', 'agent'] }, schema: { tags: ['live'], summary: 'Live picture as Server-Sent Events: snapshot, then deltas (Last-Event-ID resumes)' } },
+    async (req, reply) => {
+      const last = req.headers['last-event-id']
+      reply.hijack()
+      const raw = reply.raw
+      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+      raw.write('retry: 2000\n\n')
+      let off: (() => void) | undefined
+      let closed = false
+      req.raw.on('close', () => {
+        closed = true
+        off?.()
+      })
+      off = await hub.subscribe({ send: (frame) => raw.write(frame), onDrain: (cb) => raw.once('drain', cb) }, typeof last === 'string' ? last : undefined)
+      if (closed) off()
+    },
+  )
+}
