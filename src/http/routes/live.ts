@@ -17,14 +17,9 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (ap
       const raw = reply.raw
       raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' })
       raw.write('retry: 2000\n\n')
-      let off: (() => void) | undefined
-      let closed = false
-      req.raw.on('close', () => {
-        closed = true
-        off?.()
-      })
-      off = await hub.subscribe({ send: (frame) => raw.write(frame), onDrain: (cb) => raw.once('drain', cb) }, typeof last === 'string' ? last : undefined)
-      if (closed) off()
+      const subscribed = hub.subscribe({ send: (frame) => raw.write(frame), onDrain: (cb) => raw.once('drain', cb) }, typeof last === 'string' ? last : undefined)
+      req.raw.on('close', () => void subscribed.then((off) => off()))
+      await subscribed
     },
   )
 }
