@@ -1,7 +1,9 @@
 /**
- * Entry point of the centralino command line (`npm run centralino -- flow validate FILE`).
- * All the work is in run.ts.
+ * Entry point of the centralino command line (`npm run centralino -- flow validate FILE`,
+ * `npm run centralino -- campaign progress ID`). The work is in run.ts (flows) and
+ * campaign.ts (campaigns, through the HTTP API).
  */
+import { runCampaignCli } from './campaign.js'
 import { runCli } from './run.js'
 
 // `centralino flow paths FILE | head`: a closed pipe ends the listing quietly.
@@ -10,8 +12,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err
 })
 
-const code = await runCli(process.argv.slice(2), {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-})
+const argv = process.argv.slice(2)
+const io = {
+  out: (line: string) => process.stdout.write(`${line}\n`),
+  err: (line: string) => process.stderr.write(`${line}\n`),
+}
+const code = argv[0] === 'campaign' ? await runCampaignCli(argv.slice(1), io) : await runCli(argv, io)
 process.exitCode = code
