@@ -230,6 +230,22 @@ export class AcdService {
     return { entry, ahead, waitSec: estimateWait({ ahead, agents: serving, abandonShare: this.outcomes.abandonShare(entry.section) }) }
   }
 
+  /**
+   * What a caller joining `sectionId` now would be told (wallboard): everyone waiting there is
+   * ahead of it; the estimate uses the agents who would serve it and their handle times.
+   */
+  async sectionEstimate(sectionId: string): Promise<{ waiting: number; waitSec: number | undefined } | undefined> {
+    const section = this.sections.get(sectionId)
+    if (!section) return undefined
+    const now = this.d.clock.now()
+    const waiting = (await this.d.store.queues.list(sectionId)).filter((e) => e.status === 'waiting').length
+    const probe: QueueEntry = { callId: 'wallboard-probe', section: sectionId, priority: 0, enteredAt: now, seq: Number.MAX_SAFE_INTEGER, lang: 'it', status: 'waiting' }
+    const agents = await this.agentsNow()
+    const prior = section.expectedHandleSec ?? DEFAULT_HANDLE_SEC
+    const serving = servingAgents(probe, agents, { sections: this.sections, now }).map((a) => ({ state: a.state, handleSec: this.handleTimes.agent(sectionId, a.id, prior) }))
+    return { waiting, waitSec: estimateWait({ ahead: waiting, agents: serving, abandonShare: this.outcomes.abandonShare(sectionId) }) }
+  }
+
   private async allEntries(): Promise<QueueEntry[]> {
     const entries: QueueEntry[] = []
     for (const s of this.d.sections) entries.push(...(await this.d.store.queues.list(s.id)))

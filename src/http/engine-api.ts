@@ -21,6 +21,9 @@ import { buildHttpServer, startHttpServer, type HttpServer } from './server.js'
 import { callControl } from '../calls/control.js'
 import { campaignStoreFor } from '../boot/store.js'
 import type { CampaignStore } from '../domain/campaign-store.js'
+import { LiveHub } from './live.js'
+import { EngineMetrics } from './metrics.js'
+import { wallboardState } from './wallboard.js'
 
 export interface EngineApiOptions {
   config: Pick<EngineConfig, 'http' | 'escalations' | 'telephony' | 'store'>
@@ -36,12 +39,16 @@ export interface EngineApiOptions {
   escalations?: EscalationStore
   /** The campaigns and the opt-out register (default campaignStoreFor(store, clock)); the dialer must use the same one. */
   campaigns?: CampaignStore
+  /** Metrics (built by the boot so the ARI client can report its requests); default: a new one. */
+  metrics?: EngineMetrics
   /** Flow ids a message campaign may name (checked when given). */
   flows?: string[]
 }
 
 export interface EngineApi {
   url: string
+  metrics: EngineMetrics
+  live: LiveHub
   server: HttpServer
   escalations: EscalationService
   /** The campaign store the API acts on. */
@@ -78,6 +85,28 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
       })
     : undefined
   const campaigns = o.campaigns ?? campaignStoreFor(o.store, o.clock)
+  const metrics = o.metrics ?? new EngineMetrics()
+  metrics.setSources({
+    calls: () => o.app.registry.countByPhase(),
+    acd: () => o.app.acd.snapshot(),
+    ari: o.telephony.events,
+    campaigns: async () => {
+      const now = o.clock.now()
+      const out = []
+      for (const c of await campaigns.list()) {
+        if (c.status === 'draft') continue
+        const [stats, window] = await Promise.all([campaigns.stats(c.config.id), campaigns.abandonWindow(c.config.id, now, c.config.abandonWindowMs)])
+        out.push({ id: c.config.id, byOutcome: stats.byOutcome, answers: window.answers, abandons: window.abandons })
+      }
+      return out
+    },
+  })
+  const live = new LiveHub({
+    clock: o.clock,
+    read: () =>
+      wallboardState({ snapshot: () => o.app.acd.snapshot(), sectionEstimate: (id) => o.app.acd.sectionEstimate(id), callsByPhase: () => o.app.registry.countByPhase() }),
+    onError: (err) => log.warn({ err }, 'live picture not read'),
+  })
   const service = new EscalationService({ store, clock: o.clock, log: o.log.child({ component: 'escalations' }), onChange: () => poster?.kick() })
   const server = await buildHttpServer({
     log,
@@ -90,6 +119,8 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     auth: o.authenticator ?? authenticatorFor(o.config, log),
     calls: callControl(o.app.registry),
     campaigns: { store: campaigns, ...(o.flows ? { flows: o.flows } : {}) },
+    metrics,
+    live,
   })
   let url: string
   try {
@@ -105,7 +136,10 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     server,
     escalations: service,
     campaigns,
+    metrics,
+    live,
     async close() {
+      live.stop()
       await server.close()
       await poster?.stop()
     },

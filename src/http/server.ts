@@ -26,6 +26,8 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js'
 import { statsRoutes } from './routes/stats.js'
 import type { EngineMetrics } from './metrics.js'
 import { metricsRoutes } from './routes/metrics.js'
+import type { LiveHub } from './live.js'
+import { liveRoutes } from './routes/live.js'
 import type { CampaignStore } from '../domain/campaign-store.js'
 import { campaignRoutes } from './routes/campaigns.js'
 import { optOutRoutes } from './routes/optout.js'
@@ -50,6 +52,8 @@ export interface HttpDeps {
   calls?: CallControl
   /** Prometheus metrics served at /metrics. */
   metrics?: EngineMetrics
+  /** Live picture over Server-Sent Events at /api/live. */
+  live?: LiveHub
   /**
    * Outbound campaigns and the opt-out register (the dialer reads the same store). Campaigns
    * may name the sections above; flows are checked when given.
@@ -102,6 +106,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
     ],
   })
   if (d.metrics) await app.register(metricsRoutes, { metrics: d.metrics })
+  if (d.live) await app.register(liveRoutes, { hub: d.live })
   await app.register(agentRoutes, { actions })
   if (d.calls) await app.register(callRoutes, { calls: d.calls })
   await app.register(escalationRoutes, { service: d.escalations.service, outbox: d.escalations.store.outbox, clock: d.clock, kick: d.escalations.kick })
