@@ -160,8 +160,9 @@ export class CallSession {
         this.phase = 'queue'
         this.firstEnteredAt = this.d.clock.now()
         this.persist({ phase: 'queue', section: section.id, firstEnteredAt: this.firstEnteredAt, lang: plan.lang })
+        // caller '': the channel's caller id is the campaign's own number, not a citizen: no continuity hold (it would outlast the grace).
         await this.d.telephony.channels.startMoh(this.channelId, section.mohClass).catch(() => undefined)
-        if (this.phase === 'queue' && !this.isGone) await this.d.acd.join(this.callId, { section: section.id, priority: plan.priority, lang: plan.lang })
+        if (this.phase === 'queue' && !this.isGone) await this.d.acd.join(this.callId, { section: section.id, priority: plan.priority, lang: plan.lang, caller: '' })
         await this.finished
       } finally {
         timer.cancel()

@@ -118,3 +118,26 @@ t.test('consent re-checked right before the dial: a number opted out after the i
   t.equal(dialed.length, 0, 'no Dial toward the opted-out number')
   await waitUntil(async () => (await h.campaigns.get('consent'))?.status === 'completed', 10_000, 'campaign completed')
 })
+
+t.test('calling windows: nothing dialed outside them; calls in progress at the end finish normally', async (t) => {
+  const start = Date.UTC(2026, 10, 23, 9, 5, 56) // Monday 10:05:56 in Rome
+  const end = Date.UTC(2026, 10, 23, 9, 6, 0)
+  const h = await startDialerHarness({ start })
+  t.teardown(() => h.close())
+  const numbers = Array.from({ length: 8 }, (_, i) => N(30 + i))
+  await runCampaign(h, campaign({ id: 'win', mode: 'progressive', windows: { days: { mon: ['10:00-10:06'] }, holidays: 'none', timezone: 'Europe/Rome' } }), numbers)
+  await waitUntil(async () => (await attempts(h)).length >= 3, 20_000, 'the calls launched in the window')
+  await waitUntil(() => h.clock.now() > end + 8000, 20_000, 'time past the window')
+  const dials = h.ari.filter((x) => x.e.type === 'Dial' && x.e.dialstring?.endsWith('@trunk'))
+  t.equal(dials.length, 3, 'one line per ready agent, launched before the end')
+  t.ok(dials.every((x) => Date.parse(x.e.timestamp) < end), 'every dial inside the window')
+  const ev = await attempts(h)
+  t.same(
+    ev.map((e) => e.outcome),
+    ['reached', 'reached', 'reached'],
+  )
+  const hangups = h.ari.filter((x) => x.e.type === 'ChannelDestroyed' && ev.some((a) => a.callId === (x.e as { channel: { id: string } }).channel.id))
+  t.equal(hangups.length, 3, 'the calls ended')
+  t.ok(hangups.every((x) => Date.parse(x.e.timestamp) > end), 'after the window closed: they were not cut')
+  t.equal((await h.campaigns.counts('win')).pending, 5, 'the rest waits for the next window')
+})
