@@ -60,6 +60,8 @@ const CASES: RouteCase[] = [
   { method: 'POST', route: '/api/escalations/outbox/{changeId}/retry', url: (i) => `/api/escalations/outbox/${i.change}/retry`, roles: ['supervisor'] },
   { method: 'GET', route: '/api/stats', url: () => '/api/stats', roles: ['supervisor', 'viewer'] },
   { method: 'GET', route: '/api/stats.csv', url: () => '/api/stats.csv', roles: ['supervisor', 'viewer'] },
+  { method: 'GET', route: '/api/live', url: () => '/api/live?once=true', roles: ['supervisor', 'viewer', 'agent', 'campaign_manager'] },
+  { method: 'GET', route: '/metrics', url: () => '/metrics', roles: 'public' },
   { method: 'GET', route: '/api/calls', url: () => '/api/calls', roles: ['supervisor', 'viewer', 'agent'] },
   { method: 'POST', route: '/api/calls/{callId}/transfer', url: () => '/api/calls/c-1/transfer', roles: ['supervisor', 'agent'], body: () => ({ section: 'pensions', mode: 'blind' }) },
   { method: 'POST', route: '/api/calls/{callId}/transfer-external', url: () => '/api/calls/c-1/transfer-external', roles: ['supervisor', 'agent'], body: () => ({ number: '06 1234 5678' }) },

@@ -17,6 +17,8 @@ import type { ConnectionState } from '../../src/domain/telephony.js'
 import { EscalationService } from '../../src/escalations/service.js'
 import { tokenAuthenticator, type Principal } from '../../src/http/auth.js'
 import { buildHttpServer, type HttpServer } from '../../src/http/server.js'
+import { LiveHub } from '../../src/http/live.js'
+import { EngineMetrics } from '../../src/http/metrics.js'
 import type { CallControl, LiveCall } from '../../src/calls/control.js'
 import { agentRec } from '../helpers/acd-fixtures.js'
 
@@ -97,6 +99,8 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
     escalations: { service: new EscalationService({ store: escalations, clock, log }), store: escalations },
     auth: tokenAuthenticator(TOKENS),
     docs: o.docs ?? false,
+    metrics: new EngineMetrics({ calls: () => ({ ivr: 1 }) }),
+    live: new LiveHub({ clock, read: async () => ({ 'calls.ivr': 1 }) }),
   })
   t.teardown(() => app.close())
   return { app, calls, store, escalations, clock, dispatches, ari, campaigns }
