@@ -45,6 +45,11 @@ export interface ImportMerge {
 export interface ImportBatch {
   contacts: Contact[]
   merges: ImportMerge[]
+  /**
+   * Numbers refused consent that this import never handed over: a contact an earlier list put
+   * in the campaign may have them, and must then never be called (the sink excludes them).
+   */
+  refusals: string[]
 }
 
 export interface ImportOptions {
@@ -140,6 +145,7 @@ export async function importContacts(source: AsyncIterable<Buffer | Uint8Array |
     const contacts: Contact[] = []
     const inBatch = new Map<string, Contact>()
     const merges: ImportMerge[] = []
+    const refusals: string[] = []
     for (const r of rows) {
       if (!isCandidate(r)) {
         record(r.line, r.reason, r.value)
@@ -163,7 +169,7 @@ export async function importContacts(source: AsyncIterable<Buffer | Uint8Array |
             c.consent = false
             c.status = 'excluded'
           } else merges.push({ id: r.number, line: r.line, refused: true })
-        }
+        } else refusals.push(r.number)
         continue
       }
       if (seen.has(k)) {
@@ -181,7 +187,7 @@ export async function importContacts(source: AsyncIterable<Buffer | Uint8Array |
       contacts.push(c)
       inBatch.set(r.number, c)
     }
-    if (contacts.length > 0 || merges.length > 0) await opts.sink({ contacts, merges })
+    if (contacts.length > 0 || merges.length > 0 || refusals.length > 0) await opts.sink({ contacts, merges, refusals })
   }
 
   // Rejected rows wait in the batch too (the report lists rows in file order) and count

@@ -123,6 +123,12 @@ export interface CampaignStore {
   // --- contacts
   /** Adds a batch (about 1,000 a call); throws NOT_FOUND for an unknown campaign. */
   addContacts(campaignId: string, contacts: NewContact[]): Promise<AddContactsResult>
+  /**
+   * Contacts that must never be called (consent refused on a later row, or in a later list):
+   * consent false; a pending one becomes 'excluded' and leaves the schedule; one being dialed,
+   * done or failed keeps its status. Unknown ids are ignored. Returns how many changed.
+   */
+  excludeContacts(campaignId: string, contactIds: string[]): Promise<number>
   getContact(campaignId: string, contactId: string): Promise<StoredContact | undefined>
   /** Contacts in insertion order, `count` at a time, from cursor '0' until the returned cursor is '0'. */
   scan(campaignId: string, cursor: string, count: number): Promise<ScanPage>

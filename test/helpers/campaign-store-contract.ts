@@ -186,6 +186,19 @@ export function campaignStoreContract(t: Test, makeStores: MakeStores): void {
     await t.rejects(a.claimDue('c1', T0, 1, 'engine-a', 0), RangeError)
   })
 
+  t.test('excluded contacts (consent refused later) leave the schedule and are never claimed', async (t) => {
+    const { a, b } = await makeStores()
+    await withCampaign(a, 'c1', Array.from({ length: 4 }, (_, i) => contact(i)))
+    const [dialing] = await a.claimDue('c1', T0, 1, 'engine-a', 30_000)
+    t.equal(await b.excludeContacts('c1', [contact(1).id, contact(2).id, dialing!.id, '+390000000000']), 3, 'two pending excluded, the one dialing marked')
+    t.equal(await b.excludeContacts('c1', [contact(1).id, dialing!.id]), 0, 'again: nothing changes')
+    t.match(await a.getContact('c1', contact(1).id), { status: 'excluded', consent: false })
+    t.match(await a.getContact('c1', dialing!.id), { status: 'dialing', consent: false }, 'the call in progress keeps its status; the dialer checks consent before the next attempt')
+    t.same(ids(await a.claimDue('c1', T0 + 1000, 10, 'engine-a', 30_000)), [contact(3).id], 'only the contact with consent is claimed')
+    t.same(await b.counts('c1'), { pending: 0, dialing: 2, done: 0, failed: 0, excluded: 2 })
+    t.equal(await a.excludeContacts('nope', [contact(0).id]), 0, 'unknown campaign')
+  })
+
   t.test('two engines claiming at once never get the same contact', async (t) => {
     const { a, b } = await makeStores()
     const n = 150

@@ -1,7 +1,7 @@
 /**
  * The upload's sink over the store, batch by batch (uploadContacts with small batches): merges
- * into contacts of earlier batches, consent refused on a later row of a stored number (applied
- * when the store can exclude contacts, reported when it cannot), and a long list streamed
+ * into contacts of earlier batches, consent refused on a later row or in a later list for a
+ * stored number (the contact is excluded), and a long list streamed
  * through the route a chunk at a time.
  */
 import { Readable } from 'node:stream'
@@ -10,7 +10,7 @@ import { createMemoryCampaignStore } from '../../src/adapters/memory/campaigns.j
 import { SimClock } from '../../src/domain/clock.js'
 import type { CampaignStore } from '../../src/domain/campaign-store.js'
 import { loadCampaign } from '../../src/dialer/campaign-config.js'
-import { uploadContacts, type ContactExcluder } from '../../src/http/routes/campaigns.js'
+import { uploadContacts } from '../../src/http/routes/campaigns.js'
 import { auth, campaignDefinition as definition, startApi } from './fixture.js'
 
 const config = loadCampaign('config/campaigns/self-employed-info.yaml')
@@ -25,7 +25,7 @@ const src = (text: string) => Readable.from([Buffer.from(text)])
 
 const LIST = ['number,name,consent', '3331111111,A,', '3332222222,B,', '3331111111,A2,', '3333333333,C,', '3332222222,B2,no', '3334444444,D,', '3331111111,A3,'].join('\n')
 
-t.test('merges and refusals across batches of 2', async (t) => {
+t.test('merges and refusals across batches of 2: a refusal on a later row excludes the contact already stored', async (t) => {
   const store = await storeWithCampaign()
   const rep = await uploadContacts(store, config.id, src(LIST), {}, 2)
   t.match(rep, { rows: 7, imported: 4, merged: 2, rejected: 1, noConsent: 1 })
@@ -33,29 +33,23 @@ t.test('merges and refusals across batches of 2', async (t) => {
   t.same((await store.getContact(config.id, '+393331111111'))?.lines, [2, 4, 8], 'lines merged into a contact of an earlier batch')
   t.equal((await store.getContact(config.id, '+393331111111'))?.name, 'A')
   t.same((await store.getContact(config.id, '+393332222222'))?.lines, [3], 'a refused line is not merged')
-  t.match(rep.warnings, [/1 contact imported from an earlier row refused consent/], 'the store cannot exclude it: said so')
+  t.match(await store.getContact(config.id, '+393332222222'), { consent: false, status: 'excluded' }, 'never to be called')
+  t.same(await store.claimDue(config.id, Date.UTC(2030, 0, 1), 10, 'e', 1000).then((cs) => cs.map((c) => c.id).sort()), ['+393331111111', '+393333333333', '+393334444444'])
 })
 
-t.test('a store that can exclude contacts gets the refusals', async (t) => {
+t.test('consent refused in a later list excludes the contact an earlier list stored', async (t) => {
   const store = await storeWithCampaign()
-  const excluded: string[][] = []
-  const withExcluder = Object.assign(Object.create(store) as CampaignStore, {
-    async excludeContacts(campaignId: string, ids: string[]) {
-      excluded.push(ids)
-      t.equal(campaignId, config.id)
-      return ids.length
-    },
-  } satisfies ContactExcluder)
-  const rep = await uploadContacts(withExcluder, config.id, src(LIST), {}, 2)
-  t.same(excluded, [['+393332222222']])
-  t.notOk('warnings' in rep)
+  await uploadContacts(store, config.id, src('number,consent\n3331111111,si\n3332222222,\n'), {}, 10)
+  const rep = await uploadContacts(store, config.id, src('number,consent\n3332222222,no\n'), {}, 10)
+  t.match(rep, { rows: 1, imported: 0, noConsent: 1 })
+  t.match(await store.getContact(config.id, '+393332222222'), { consent: false, status: 'excluded' })
+  t.match(await store.getContact(config.id, '+393331111111'), { status: 'pending' }, 'the others untouched')
 })
 
 t.test('a refusal inside the same batch excludes the contact before it is stored', async (t) => {
   const store = await storeWithCampaign()
   const rep = await uploadContacts(store, config.id, src('number,consent\n3331111111,\n3331111111,no\n'), {}, 10)
   t.match(rep, { imported: 1, noConsent: 1 })
-  t.notOk('warnings' in rep)
   t.match(await store.getContact(config.id, '+393331111111'), { consent: false, status: 'excluded' })
 })
 

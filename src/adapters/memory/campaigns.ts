@@ -200,6 +200,26 @@ class MemoryCampaignStore implements CampaignStore {
     return { added, merged }
   }
 
+  async excludeContacts(campaignId: string, contactIds: string[]): Promise<number> {
+    const s = this.campaigns.get(campaignId)
+    if (!s) return 0
+    let changed = 0
+    for (const id of contactIds) {
+      const c = s.contacts.get(id)
+      if (!c) continue
+      const was = c.consent
+      c.consent = false
+      if (c.status === 'pending') {
+        s.dueVersion.delete(id)
+        c.status = 'excluded'
+        s.counts.pending--
+        s.counts.excluded++
+        changed++
+      } else if (was !== false) changed++
+    }
+    return changed
+  }
+
   async getContact(campaignId: string, contactId: string): Promise<StoredContact | undefined> {
     const c = this.campaigns.get(campaignId)?.contacts.get(contactId)
     return c && copyContact(c)

@@ -61,6 +61,7 @@ export const CAMPAIGN_SCRIPT_NAMES = [
   'campaign-answer',
   'campaign-window',
   'campaign-bump',
+  'campaign-exclude',
 ] as const satisfies readonly ScriptName[]
 
 export type CampaignScriptName = (typeof CAMPAIGN_SCRIPT_NAMES)[number]
@@ -276,6 +277,15 @@ class RedisCampaignStore implements CampaignStore {
       ],
     )
     return decodeContact(row)
+  }
+
+  async excludeContacts(campaignId: string, contactIds: string[]): Promise<number> {
+    const k = this.keys
+    let n = 0
+    for (let i = 0; i < contactIds.length; i += 1000) {
+      n += await this.scripts.run('campaign-exclude', [k.contacts(campaignId), k.due(campaignId), k.counts(campaignId)], contactIds.slice(i, i + 1000))
+    }
+    return n
   }
 
   async releaseExpired(campaignId: string, now: number, limit = 1000): Promise<string[]> {

@@ -53,6 +53,7 @@ export interface ScriptTypes {
   'campaign-answer': { keys: [window: string, op: string]; reply: number }
   'campaign-window': { keys: [window: string]; reply: [answers: number, abandons: number] }
   'campaign-bump': { keys: [stats: string, op: string]; reply: number }
+  'campaign-exclude': { keys: [contacts: string, due: string, counts: string]; reply: number }
 }
 
 export type ScriptName = keyof ScriptTypes

@@ -27,15 +27,6 @@ import { exportCampaignCsv } from '../campaign-csv.js'
 import { errorResponses } from '../errors.js'
 import { iso, Nullable, StringEnum } from '../schemas.js'
 
-/**
- * A store that can exclude contacts already stored (consent refused on a later row of the
- * same number, in a later batch of the upload). Not in the CampaignStore port yet: used when
- * the store has it; otherwise the upload reply says which refusals could not be applied.
- */
-export interface ContactExcluder {
-  excludeContacts(campaignId: string, contactIds: string[]): Promise<number>
-}
-
 export interface CampaignRoutesOptions {
   store: CampaignStore
   clock: { now(): number }
@@ -114,7 +105,6 @@ export const ImportReportSchema = Type.Object(
     optedOut: Type.Integer(),
     noConsent: Type.Integer(),
     rejectedRows: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String(), value: Type.Optional(Type.String()) }), { description: 'The first 1,000 rejected rows, in file order' }),
-    warnings: Type.Optional(Type.Array(Type.String())),
   },
   { $id: 'ImportReport' },
 )
@@ -406,17 +396,14 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
 
 type UploadQueryT = Static<typeof UploadQuery>
 
-const hasExcluder = (s: object): s is ContactExcluder => typeof (s as Partial<ContactExcluder>).excludeContacts === 'function'
-
 /**
  * Streams a list into the store: valid contacts in batches (awaited: back-pressure on the
- * upload), merges of later rows appended to contacts of earlier batches, consent refusals of
- * later rows applied when the store can exclude contacts. Numbers already stored by an earlier
- * upload are counted as merged.
+ * upload), merges of later rows appended to contacts of earlier batches, consent refused on a
+ * later row or in this list for a number an earlier list stored: that contact is excluded
+ * (never called). Numbers already stored by an earlier upload are counted as merged.
  */
-export async function uploadContacts(store: CampaignStore, campaignId: string, source: AsyncIterable<Buffer>, q: UploadQueryT = {}, batchSize?: number): Promise<ImportReport & { warnings?: string[] }> {
+export async function uploadContacts(store: CampaignStore, campaignId: string, source: AsyncIterable<Buffer>, q: UploadQueryT = {}, batchSize?: number): Promise<ImportReport> {
   let fromEarlier = 0
-  let unapplied = 0
   const columns: NonNullable<ImportOptions['columns']> = {}
   if (q.numberColumn !== undefined) columns.number = q.numberColumn
   if (q.nameColumn !== undefined) columns.name = q.nameColumn
@@ -428,7 +415,7 @@ export async function uploadContacts(store: CampaignStore, campaignId: string, s
     csv: { ...(q.delimiter ? { delimiter: DELIMITERS[q.delimiter] } : {}), ...(q.encoding ? { encoding: q.encoding } : {}) },
     phone: { foreign: q.foreign ?? 'reject' },
     columns,
-    sink: async ({ contacts, merges }) => {
+    sink: async ({ contacts, merges, refusals }) => {
       const batch: NewContact[] = contacts.map((c) => ({
         id: c.id,
         number: c.number,
@@ -438,7 +425,7 @@ export async function uploadContacts(store: CampaignStore, campaignId: string, s
         ...(c.name !== undefined ? { name: c.name } : {}),
         ...(c.consent !== undefined ? { consent: c.consent } : {}),
       }))
-      const refused: string[] = []
+      const refused: string[] = [...refusals]
       let stubs = 0
       for (const m of merges) {
         if (m.refused) refused.push(m.id)
@@ -451,19 +438,10 @@ export async function uploadContacts(store: CampaignStore, campaignId: string, s
         const r = await store.addContacts(campaignId, batch)
         fromEarlier += r.merged - stubs
       }
-      if (refused.length > 0) {
-        if (hasExcluder(store)) await store.excludeContacts(campaignId, refused)
-        else unapplied += refused.length
-      }
+      if (refused.length > 0) await store.excludeContacts(campaignId, refused)
     },
   })
-  const out: ImportReport & { warnings?: string[] } = { ...report, imported: report.imported - fromEarlier, merged: report.merged + fromEarlier }
-  if (unapplied > 0) {
-    out.warnings = [
-      `${unapplied} contact${unapplied === 1 ? '' : 's'} imported from an earlier row refused consent on a later row ('consent refused' above), and this store cannot exclude stored contacts: remove them or add the numbers to the opt-out register before starting the campaign`,
-    ]
-  }
-  return out
+  return { ...report, imported: report.imported - fromEarlier, merged: report.merged + fromEarlier }
 }
 
 /** The progress figures of a campaign from the store. */
