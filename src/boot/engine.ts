@@ -17,6 +17,7 @@ import type { Logger } from '../domain/log.js'
 import type { Store } from '../domain/store.js'
 import type { Telephony } from '../domain/telephony.js'
 import { startEngineApi, type EngineApi } from '../http/engine-api.js'
+import { EngineMetrics } from '../http/metrics.js'
 import { createHttpBackOffice, FlowRegistry, readCatalogue } from '../ivr/index.js'
 import { catalogueDurations } from '../prompts/durations.js'
 import { startSimulator } from '../sim/index.js'
@@ -130,7 +131,11 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
     keeper.start()
   }
 
-  const ari = createAriTelephony({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, logger: log, clock })
+  // Built before the ARI client, which reports every request's latency to it.
+  const metrics = new EngineMetrics()
+  const ari = createAriTelephony({ url: ariUrl, username: config.ari.username, password: config.ari.password, app: config.ari.app, logger: log, clock, onRequest: metrics.observeAriRequest })
+  // One campaign store for the dialer and the API (with the memory store, two would be two lists).
+  const campaigns = o.campaigns === false ? undefined : (o.campaigns ?? campaignStoreFor(store, clock))
   const telephony = o.wrapTelephony ? o.wrapTelephony(ari) : ari
   const app = createApp({
     config,
@@ -148,14 +153,14 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
     agents: sections.agents,
     backOffice: createHttpBackOffice(backOfficeCfg, { logger: log.child({ component: 'backoffice' }) }),
     loginAgents: o.loginAgents ?? config.telephony === 'simulator',
-    ...(o.campaigns === false ? {} : { campaigns: o.campaigns ?? campaignStoreFor(store, clock) }),
+    ...(campaigns ? { campaigns } : {}),
     ...(o.dialer ? { dialer: o.dialer } : {}),
   })
   // The API listens before calls are taken (readiness says when ARI is connected). If it
   // cannot, or the app cannot start, what was started is closed again.
   let api: EngineApi | undefined
   try {
-    api = await startEngineApi({ config, app, store, telephony, clock, log, sections: sections.sections })
+    api = await startEngineApi({ config, app, store, telephony, clock, log, sections: sections.sections, metrics, ...(campaigns ? { campaigns } : {}), flows: flows.ids() })
     await app.start()
   } catch (err) {
     await api?.close()
