@@ -35,4 +35,7 @@ COPY --from=prompts /app/prompts/audio ./prompts/audio
 USER node
 EXPOSE 8080
 STOPSIGNAL SIGTERM
+# Liveness: the API answers (readiness, with ARI and Redis, is /api/ready for the orchestrator).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.CENTRALINO_HTTP_PORT || 8080) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/main.js"]
