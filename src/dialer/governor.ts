@@ -14,10 +14,11 @@
  * ceiling; at or over the ceiling the pacing falls back to progressive dialing (no over-dial).
  *
  * Calibration: the buckets also keep the abandons the pacing expected when it launched its
- * calls. Observed / expected over the window (smoothed with `priorExpected` expected abandons
- * at a ratio of 1, kept within [1/4, 4]) corrects the pacing's model: the risk it is allowed is
- * divided by that ratio, so a model that overestimates abandons (it does for small teams, whose
- * next launches adapt) is not left too cautious, and one that underestimates is reined in.
+ * calls (PacingDecision.expectedAbandons). Observed / expected over the window (smoothed with
+ * `priorExpected` expected abandons at a ratio of 1, kept within [1/4, 4]; 1 when none were
+ * recorded) corrects the pacing's model: the risk it is allowed is divided by that ratio, so a
+ * model that overestimates abandons (pacing's forecast does, for agents about to free up) is
+ * not left too cautious, and one that underestimates is reined in.
  */
 
 export const DEFAULT_ABANDON_CEILING = 0.03
@@ -156,7 +157,8 @@ export function adviseGovernor(state: GovernorState, now: number, config: Govern
   const smoothed = (abandons + aim * priorAnswers) / (answers + priorAnswers)
   const level = answers >= priorAnswers ? Math.max(rate, smoothed) : smoothed
   const fallback = level >= ceiling
-  const calibration = Math.min(4, Math.max(0.25, (abandons + priorExpected) / (expected + priorExpected)))
+  // No expectation recorded (a caller that does not report them): no correction.
+  const calibration = expected > 0 ? Math.min(4, Math.max(0.25, (abandons + priorExpected) / (expected + priorExpected))) : 1
   const targetRisk = fallback ? 0 : allowedRisk(level, ceiling, aim) / calibration
   return { answers, abandons, rate, level, calibration, targetRisk, fallback, ceiling, aim }
 }

@@ -91,4 +91,5 @@ t.test('calibration: the risk is corrected by abandons observed / abandons the p
   const optimistic = adviseGovernor(record(emptyGovernor(), T0, 2000, 40, 5), at)
   t.ok(optimistic.targetRisk < even.targetRisk, 'one that expected too few is reined in')
   t.equal(adviseGovernor(record(emptyGovernor(), T0, 2000, 40, 10_000), at).calibration, 0.25, 'bounded')
+  t.equal(adviseGovernor(record(emptyGovernor(), T0, 2000, 40, 0), at).calibration, 1, 'no expectations recorded: no correction')
 })
