@@ -43,7 +43,7 @@ t.test('live statistics from the stores: section agents, answer and machine rate
   const { gather } = await world(mix(30, 50, 20))
   const { input } = await gather()
   t.equal(input.readyAgents, 6, 'ready agents of the campaign section only')
-  t.equal(input.busyAgents.length, 1)
+  t.equal(input.busyAgents?.length, 1)
   t.equal(input.samples, 100)
   t.equal(input.answerRate, 0.3)
   t.equal(input.machineRate, 0.2)
