@@ -7,6 +7,8 @@
 import { createMemoryEscalationStore } from '../adapters/memory/escalations.js'
 import { createRedisEscalationStore } from '../adapters/redis/escalations.js'
 import { isRedisStore } from '../adapters/redis/store.js'
+import { createRedisAuditLog } from '../adapters/redis/audit.js'
+import { createMemoryAuditLog } from '../adapters/memory/audit.js'
 import type { App } from '../app.js'
 import type { EngineConfig } from '../config/engine.js'
 import type { Clock } from '../domain/clock.js'
@@ -121,6 +123,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     campaigns: { store: campaigns, ...(o.flows ? { flows: o.flows } : {}) },
     metrics,
     live,
+    audit: isRedisStore(o.store) ? createRedisAuditLog(o.store) : createMemoryAuditLog(),
   })
   let url: string
   try {

@@ -28,6 +28,8 @@ import type { EngineMetrics } from './metrics.js'
 import { metricsRoutes } from './routes/metrics.js'
 import type { LiveHub } from './live.js'
 import { liveRoutes } from './routes/live.js'
+import type { AuditLog } from '../domain/audit.js'
+import { auditRoutes } from './routes/audit.js'
 import type { CampaignStore } from '../domain/campaign-store.js'
 import { campaignRoutes } from './routes/campaigns.js'
 import { optOutRoutes } from './routes/optout.js'
@@ -54,6 +56,8 @@ export interface HttpDeps {
   metrics?: EngineMetrics
   /** Live picture over Server-Sent Events at /api/live. */
   live?: LiveHub
+  /** The audit log of configuration changes (GET /api/audit). */
+  audit?: AuditLog
   /**
    * Outbound campaigns and the opt-out register (the dialer reads the same store). Campaigns
    * may name the sections above; flows are checked when given.
@@ -107,6 +111,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
   })
   if (d.metrics) await app.register(metricsRoutes, { metrics: d.metrics })
   if (d.live) await app.register(liveRoutes, { hub: d.live })
+  if (d.audit) await app.register(auditRoutes, { log: d.audit })
   await app.register(agentRoutes, { actions })
   if (d.calls) await app.register(callRoutes, { calls: d.calls })
   await app.register(escalationRoutes, { service: d.escalations.service, outbox: d.escalations.store.outbox, clock: d.clock, kick: d.escalations.kick })
@@ -118,8 +123,8 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
   if (d.campaigns) {
     const { store, flows, uploadLimitBytes } = d.campaigns
     const refs = { sections: d.sections.map((s) => s.id), ...(flows ? { flows } : {}) }
-    await app.register(campaignRoutes, { store, clock: d.clock, refs, ...(uploadLimitBytes !== undefined ? { uploadLimitBytes } : {}) })
-    await app.register(optOutRoutes, { store })
+    await app.register(campaignRoutes, { store, clock: d.clock, refs, ...(uploadLimitBytes !== undefined ? { uploadLimitBytes } : {}), ...(d.audit ? { audit: d.audit } : {}) })
+    await app.register(optOutRoutes, { store, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) })
   }
   await app.ready()
   return app

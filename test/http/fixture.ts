@@ -18,6 +18,8 @@ import { EscalationService } from '../../src/escalations/service.js'
 import { tokenAuthenticator, type Principal } from '../../src/http/auth.js'
 import { buildHttpServer, type HttpServer } from '../../src/http/server.js'
 import { LiveHub } from '../../src/http/live.js'
+import { createMemoryAuditLog } from '../../src/adapters/memory/audit.js'
+import type { AuditLog } from '../../src/domain/audit.js'
 import { EngineMetrics } from '../../src/http/metrics.js'
 import type { CallControl, LiveCall } from '../../src/calls/control.js'
 import { agentRec } from '../helpers/acd-fixtures.js'
@@ -73,6 +75,7 @@ export interface Api {
   ari: { state: ConnectionState }
   /** Campaigns and the opt-out register (in memory, on the simulated clock). */
   campaigns: CampaignStore
+  audit: AuditLog
 }
 
 export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: number } = {}): Promise<Api> {
@@ -87,6 +90,7 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
   const ari = { state: 'open' as ConnectionState }
   const calls = fakeCalls()
   const campaigns = createMemoryCampaignStore(clock)
+  const audit = createMemoryAuditLog()
   const app = await buildHttpServer({
     campaigns: { store: campaigns, flows: ['national'], ...(o.uploadLimitBytes !== undefined ? { uploadLimitBytes: o.uploadLimitBytes } : {}) },
     calls,
@@ -101,7 +105,8 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
     docs: o.docs ?? false,
     metrics: new EngineMetrics({ calls: () => ({ ivr: 1 }) }),
     live: new LiveHub({ clock, read: async () => ({ 'calls.ivr': 1 }) }),
+    audit,
   })
   t.teardown(() => app.close())
-  return { app, calls, store, escalations, clock, dispatches, ari, campaigns }
+  return { app, calls, store, escalations, clock, dispatches, ari, campaigns, audit }
 }

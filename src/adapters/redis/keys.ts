@@ -28,6 +28,7 @@
  *   {P}:xo              hash, escalation id -> JSON array of its changes waiting for the webhook, head first
  *   {P}:xd              sorted set, escalation id -> when its outbox head is due (or hidden until, claimed)
  *   {P}:xa              list, outbox items set aside after their attempts (JSON, oldest first)
+ *   {P}:audit           stream, the audit log of configuration changes (capped, adapters/redis/audit.ts)
  *
  * Records live in a few hashes rather than a key each, so that listing a queue of 10,000 is a
  * handful of HMGETs inside one script instead of 10,000 calls. Every key a script touches is
@@ -62,6 +63,7 @@ export interface RedisKeys {
   readonly outbox: string
   readonly outboxDue: string
   readonly outboxAside: string
+  readonly audit: string
 }
 
 export const DEFAULT_PREFIX = 'centralino'
@@ -96,5 +98,6 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     outbox: k('xo'),
     outboxDue: k('xd'),
     outboxAside: k('xa'),
+    audit: k('audit'),
   }
 }

@@ -12,6 +12,8 @@
  * stopped or completed one is over). Several uploads add up: a number already stored by an
  * earlier upload is merged into its contact (counted as merged, not imported).
  */
+import type { AuditLog } from '../../domain/audit.js'
+import { audited } from './audit.js'
 import { Readable } from 'node:stream'
 import { Type, type FastifyPluginAsyncTypebox, type Static, type TSchema } from '@fastify/type-provider-typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
@@ -36,6 +38,8 @@ export interface CampaignRoutesOptions {
   uploadLimitBytes?: number
   /** Contacts per store batch of the upload (default 1,000). */
   batchSize?: number
+  /** Where configuration changes are recorded (who, what, when, old and new). */
+  audit?: AuditLog
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 100 * 1024 * 1024
@@ -254,6 +258,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
       const config = definition(req.body)
       if (await store.get(config.id)) throw new AppError('CONFLICT', `campaign ${config.id} already exists`)
       await store.put(config, o.clock.now())
+      await audited(o.audit, req, o.clock.now(), 'campaign.create', `campaign:${config.id}`, undefined, config)
       return reply.status(201).send(recordBody(await get(config.id)))
     },
   )
@@ -289,6 +294,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
       const r = await get(id)
       if (!EDIT_STATUSES.includes(r.status)) throw new AppError('CONFLICT', `campaign ${id} is ${r.status}: only a draft or paused campaign can be edited`, { status: r.status })
       await store.put(config)
+      await audited(o.audit, req, o.clock.now(), 'campaign.update', `campaign:${id}`, r.config, config)
       return recordBody(await get(id))
     },
   )
@@ -325,7 +331,10 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
         body.resume() // let the client finish sending; nothing is read
         throw new AppError('CONFLICT', `campaign ${id} is ${r.status}: lists are uploaded to a draft or paused campaign`, { status: r.status })
       }
-      return uploadContacts(store, id, limited(body, limit), req.query, o.batchSize)
+      const report = await uploadContacts(store, id, limited(body, limit), req.query, o.batchSize)
+      const { rejectedRows: _rows, ...summary } = report
+      await audited(o.audit, req, o.clock.now(), 'campaign.upload', `campaign:${id}`, undefined, summary)
+      return report
     },
   )
 
@@ -352,6 +361,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
           const now = await get(id)
           throw new AppError('CONFLICT', `campaign ${id} is ${now.status}: ${action} needs ${t.from.join(' or ')}`, { status: now.status, from: t.from })
         }
+        await audited(o.audit, req, o.clock.now(), `campaign.${action}`, `campaign:${id}`, cur.status, next.status)
         return recordBody(next)
       },
     )

@@ -5,6 +5,8 @@
  * cannot be read are reported with their position and reason, the others applied.
  * Roles: supervisors and campaign managers only (the register is personal data).
  */
+import type { AuditLog } from '../../domain/audit.js'
+import { audited } from './audit.js'
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { CampaignStore } from '../../domain/campaign-store.js'
 import { AppError } from '../../domain/errors.js'
@@ -13,6 +15,9 @@ import { errorResponses } from '../errors.js'
 
 export interface OptOutRoutesOptions {
   store: Pick<CampaignStore, 'addOptOut' | 'removeOptOut' | 'isOptedOut' | 'optOutCount'>
+  /** Where register changes are recorded (who, when, which numbers). */
+  audit?: AuditLog
+  clock?: { now(): number }
 }
 
 /** Numbers per request at most (a whole register is loaded in several requests). */
@@ -42,7 +47,8 @@ function normaliseAll(raw: readonly string[]): Normalised {
   return { numbers: [...numbers], invalid }
 }
 
-export const optOutRoutes: FastifyPluginAsyncTypebox<OptOutRoutesOptions> = async (app, { store }) => {
+export const optOutRoutes: FastifyPluginAsyncTypebox<OptOutRoutesOptions> = async (app, { store, audit, clock }) => {
+  const now = () => clock?.now() ?? Date.now()
   const tags = ['opt-out']
   const config = { roles: ['supervisor', 'campaign_manager'] as const }
 
@@ -60,6 +66,7 @@ export const optOutRoutes: FastifyPluginAsyncTypebox<OptOutRoutesOptions> = asyn
     async (req) => {
       const n = normaliseAll(req.body.numbers)
       const added = n.numbers.length > 0 ? await store.addOptOut(n.numbers) : 0
+      if (n.numbers.length > 0) await audited(audit, req, now(), 'optout.add', 'optout', undefined, { numbers: n.numbers, added })
       return { added, already: n.numbers.length - added, invalid: n.invalid }
     },
   )
@@ -78,6 +85,7 @@ export const optOutRoutes: FastifyPluginAsyncTypebox<OptOutRoutesOptions> = asyn
     async (req) => {
       const n = normaliseAll(req.body.numbers)
       const removed = n.numbers.length > 0 ? await store.removeOptOut(n.numbers) : 0
+      if (n.numbers.length > 0) await audited(audit, req, now(), 'optout.remove', 'optout', { numbers: n.numbers }, { removed })
       return { removed, notRegistered: n.numbers.length - removed, invalid: n.invalid }
     },
   )
