@@ -5,6 +5,7 @@
  */
 import { runCampaignCli } from './campaign.js'
 import { runCli } from './run.js'
+import { hashPassword } from '../http/login.js'
 
 // `centralino flow paths FILE | head`: a closed pipe ends the listing quietly.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -17,5 +18,18 @@ const io = {
   out: (line: string) => process.stdout.write(`${line}\n`),
   err: (line: string) => process.stderr.write(`${line}\n`),
 }
-const code = argv[0] === 'campaign' ? await runCampaignCli(argv.slice(1), io) : await runCli(argv, io)
+/** `centralino password`: reads a password on stdin, prints its hash for http.users in the configuration. */
+async function passwordHash(): Promise<number> {
+  let text = ''
+  for await (const chunk of process.stdin) text += String(chunk)
+  const password = text.replace(/\r?\n$/, '')
+  if (!password) {
+    io.err('centralino password: give the password on standard input (echo -n ... | centralino password)')
+    return 2
+  }
+  io.out(await hashPassword(password))
+  return 0
+}
+
+const code = argv[0] === 'campaign' ? await runCampaignCli(argv.slice(1), io) : argv[0] === 'password' ? await passwordHash() : await runCli(argv, io)
 process.exitCode = code

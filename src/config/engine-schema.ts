@@ -57,6 +57,18 @@ const HttpProps = {
   tokens: Type.Record(Type.String({ minLength: 8, expected: 'a bearer token of at least 8 characters' }), ApiUser, {
     description: 'Bearer token -> user, role (and agentId for agents). Empty: the demo tokens on the simulator, no access on a real Asterisk',
   }),
+  users: Type.Record(
+    Type.String({ minLength: 1 }),
+    Type.Object(
+      {
+        role: Type.Union(ROLES.map((r) => Type.Literal(r)), { description: 'supervisor, campaign_manager, agent or viewer' }),
+        agentId: Type.Optional(Type.String({ minLength: 1, description: 'For role agent: the agent this user is' })),
+        password: Type.String({ pattern: '^scrypt\\$', expected: "a hash from 'centralino password' (scrypt$...)", description: 'scrypt hash of the password' }),
+      },
+      { additionalProperties: false },
+    ),
+    { description: 'User name -> role and password hash, for POST /api/login. Empty: the demo users on the simulator (password demo), none otherwise' },
+  ),
 }
 const EscalationsProps = {
   webhookUrl: Type.String({ pattern: '^(https?://.+)?$', expected: "an http(s) URL or ''", description: "Every ticket/appointment change is POSTed here; '' = none (env CENTRALINO_ESCALATIONS_WEBHOOK_URL)" }),
@@ -138,7 +150,7 @@ export const ENGINE_DEFAULTS: EngineConfig = {
     },
   },
   log: { level: 'info' },
-  http: { port: 8080, host: '0.0.0.0', tokens: {} },
+  http: { port: 8080, host: '0.0.0.0', tokens: {}, users: {} },
   store: { kind: 'memory', url: 'redis://127.0.0.1:6379', prefix: 'centralino' },
   escalations: { webhookUrl: '', webhookSecret: '', maxAttempts: 10, retryBaseMs: 1000, retryMaxMs: 300_000, timeoutMs: 5000 },
 }

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
+  | 'TOO_MANY_REQUESTS'
   | 'ARI_HTTP'
   | 'ARI_TIMEOUT'
   | 'ARI_UNAVAILABLE'

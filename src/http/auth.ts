@@ -55,6 +55,12 @@ export const DEMO_TOKENS: Readonly<Record<string, Principal>> = {
   'demo-op201': { user: 'op201', role: 'agent', agentId: 'op201' },
 }
 
+/** The demo users (embedded simulator only, when http.users is empty): the demo tokens' users, password 'demo'. */
+export const DEMO_PASSWORD_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$4LuG7pAVGEC8F9DZqwYZvVxMZl+wFzbOoKTAKw7OIZk='
+export const DEMO_USERS: Readonly<Record<string, Omit<Principal, 'user'> & { password: string }>> = Object.fromEntries(
+  Object.values(DEMO_TOKENS).map((p) => [p.user, { role: p.role, ...(p.agentId ? { agentId: p.agentId } : {}), password: DEMO_PASSWORD_HASH }]),
+)
+
 const digest = (token: string) => createHash('sha256').update(token).digest('hex')
 
 /** A fixed map of bearer tokens (kept hashed in memory). */

@@ -18,7 +18,8 @@ import type { Store } from '../domain/store.js'
 import type { Telephony } from '../domain/telephony.js'
 import { EscalationService } from '../escalations/service.js'
 import { WebhookPoster } from '../escalations/webhook.js'
-import { DEMO_TOKENS, tokenAuthenticator, type Authenticator } from './auth.js'
+import { DEMO_TOKENS, DEMO_USERS, tokenAuthenticator, type Authenticator } from './auth.js'
+import { LoginService, type LoginUser } from './login.js'
 import { buildHttpServer, startHttpServer, type HttpServer } from './server.js'
 import { callControl } from '../calls/control.js'
 import { campaignStoreFor } from '../boot/store.js'
@@ -69,6 +70,13 @@ export function authenticatorFor(config: EngineApiOptions['config'], log: Logger
   return tokenAuthenticator({})
 }
 
+/** Users who may log in: http.users, or on the simulator with none configured the demo users (password 'demo'). */
+export function loginUsersFor(config: EngineApiOptions['config']): Record<string, LoginUser> {
+  const users = config.http.users ?? {}
+  if (Object.keys(users).length > 0) return { ...users }
+  return config.telephony === 'simulator' ? { ...DEMO_USERS } : {}
+}
+
 /** Escalations live beside the rest of the state: in the shared Redis when the engine has one, else in memory. */
 export function escalationStoreFor(store: Store): EscalationStore {
   return isRedisStore(store) ? createRedisEscalationStore(store) : createMemoryEscalationStore()
@@ -87,6 +95,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
       })
     : undefined
   const campaigns = o.campaigns ?? campaignStoreFor(o.store, o.clock)
+  const logins = new LoginService({ users: loginUsersFor(o.config), clock: o.clock })
   const metrics = o.metrics ?? new EngineMetrics()
   metrics.setSources({
     calls: () => o.app.registry.countByPhase(),
@@ -118,7 +127,8 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     sections: o.sections,
     ariEvents: o.telephony.events,
     escalations: { service, store, kick: () => poster?.kick() },
-    auth: o.authenticator ?? authenticatorFor(o.config, log),
+    auth: logins.authenticator(o.authenticator ?? authenticatorFor(o.config, log)),
+    logins,
     calls: callControl(o.app.registry),
     campaigns: { store: campaigns, ...(o.flows ? { flows: o.flows } : {}) },
     metrics,

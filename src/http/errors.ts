@@ -37,6 +37,7 @@ const STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   ARI_EVENT_INVALID: 500,
   ARI_HTTP: 502,
@@ -105,6 +106,8 @@ export function installErrorHandling(app: FastifyInstance): void {
       const status = statusOfCode(err.code)
       if (status >= 500) req.log.error({ err, code: err.code }, 'request failed')
       const message = status >= 500 ? redactText(err.message) : err.message
+      const retry = (err.details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec
+      if (status === 429 && typeof retry === 'number') void reply.header('retry-after', String(retry))
       return reply.status(status).send(errorBody(err.code, message, status >= 500 ? undefined : err.details))
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500

@@ -30,6 +30,8 @@ import type { LiveHub } from './live.js'
 import { liveRoutes } from './routes/live.js'
 import type { AuditLog } from '../domain/audit.js'
 import { auditRoutes } from './routes/audit.js'
+import type { LoginService } from './login.js'
+import { loginRoutes } from './routes/login.js'
 import type { CampaignStore } from '../domain/campaign-store.js'
 import { campaignRoutes } from './routes/campaigns.js'
 import { optOutRoutes } from './routes/optout.js'
@@ -58,6 +60,8 @@ export interface HttpDeps {
   live?: LiveHub
   /** The audit log of configuration changes (GET /api/audit). */
   audit?: AuditLog
+  /** Logins (POST /api/login, /api/logout); `auth` should then be logins.authenticator(...). */
+  logins?: LoginService
   /**
    * Outbound campaigns and the opt-out register (the dialer reads the same store). Campaigns
    * may name the sections above; flows are checked when given.
@@ -112,6 +116,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
   if (d.metrics) await app.register(metricsRoutes, { metrics: d.metrics })
   if (d.live) await app.register(liveRoutes, { hub: d.live })
   if (d.audit) await app.register(auditRoutes, { log: d.audit })
+  if (d.logins) await app.register(loginRoutes, { logins: d.logins })
   await app.register(agentRoutes, { actions })
   if (d.calls) await app.register(callRoutes, { calls: d.calls })
   await app.register(escalationRoutes, { service: d.escalations.service, outbox: d.escalations.store.outbox, clock: d.clock, kick: d.escalations.kick })

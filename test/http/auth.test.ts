@@ -63,6 +63,8 @@ const CASES: RouteCase[] = [
   { method: 'GET', route: '/api/live', url: () => '/api/live?once=true', roles: ['supervisor', 'viewer', 'agent', 'campaign_manager'] },
   { method: 'GET', route: '/metrics', url: () => '/metrics', roles: 'public' },
   { method: 'GET', route: '/api/audit', url: () => '/api/audit', roles: ['supervisor'] },
+  { method: 'POST', route: '/api/login', url: () => '/api/login', roles: 'public', body: () => ({ user: 'alice', password: 'demo' }) },
+  { method: 'POST', route: '/api/logout', url: () => '/api/logout', roles: ['supervisor', 'viewer', 'campaign_manager', 'agent'] },
   { method: 'GET', route: '/api/calls', url: () => '/api/calls', roles: ['supervisor', 'viewer', 'agent'] },
   { method: 'POST', route: '/api/calls/{callId}/transfer', url: () => '/api/calls/c-1/transfer', roles: ['supervisor', 'agent'], body: () => ({ section: 'pensions', mode: 'blind' }) },
   { method: 'POST', route: '/api/calls/{callId}/transfer-external', url: () => '/api/calls/c-1/transfer-external', roles: ['supervisor', 'agent'], body: () => ({ number: '06 1234 5678' }) },

@@ -15,10 +15,11 @@ import { silentLogger } from '../../src/domain/log.js'
 import type { Store } from '../../src/domain/store.js'
 import type { ConnectionState } from '../../src/domain/telephony.js'
 import { EscalationService } from '../../src/escalations/service.js'
-import { tokenAuthenticator, type Principal } from '../../src/http/auth.js'
+import { DEMO_PASSWORD_HASH, tokenAuthenticator, type Principal } from '../../src/http/auth.js'
 import { buildHttpServer, type HttpServer } from '../../src/http/server.js'
 import { LiveHub } from '../../src/http/live.js'
 import { createMemoryAuditLog } from '../../src/adapters/memory/audit.js'
+import { LoginService } from '../../src/http/login.js'
 import type { AuditLog } from '../../src/domain/audit.js'
 import { EngineMetrics } from '../../src/http/metrics.js'
 import type { CallControl, LiveCall } from '../../src/calls/control.js'
@@ -91,6 +92,7 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
   const calls = fakeCalls()
   const campaigns = createMemoryCampaignStore(clock)
   const audit = createMemoryAuditLog()
+  const logins = new LoginService({ users: { alice: { role: 'supervisor', password: DEMO_PASSWORD_HASH }, bob: { role: 'agent', agentId: 'op1', password: DEMO_PASSWORD_HASH } }, clock })
   const app = await buildHttpServer({
     campaigns: { store: campaigns, flows: ['national'], ...(o.uploadLimitBytes !== undefined ? { uploadLimitBytes: o.uploadLimitBytes } : {}) },
     calls,
@@ -101,7 +103,8 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
     sections: [{ id: 'operators' }, { id: 'pensions', serviceLevel: { withinSec: 30 } }],
     ariEvents: { state: () => ari.state },
     escalations: { service: new EscalationService({ store: escalations, clock, log }), store: escalations },
-    auth: tokenAuthenticator(TOKENS),
+    auth: logins.authenticator(tokenAuthenticator(TOKENS)),
+    logins,
     docs: o.docs ?? false,
     metrics: new EngineMetrics({ calls: () => ({ ivr: 1 }) }),
     live: new LiveHub({ clock, read: async () => ({ 'calls.ivr': 1 }) }),
