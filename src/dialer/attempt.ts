@@ -5,8 +5,8 @@
  * events and the Q.850 causes.
  *
  * - Without AMD: create + dial (the channel enters Stasis at create, idle, then is dialed), so
- *   the Dial statuses and the real causes come (../shared/asterisk traces, create-dial). A final
- *   Dial failure (BUSY, CONGESTION...) is known at once: the channel is hung up then instead of
+ *   the Dial statuses and the real causes come (as recorded Asterisk 22 create + dial calls
+ *   show). A final Dial failure (BUSY, CONGESTION...) is known at once: the channel is hung up then instead of
  *   waiting for the dial timeout, which would otherwise hold the trunk channel for nothing.
  * - With AMD: ARI cannot run AMD, so the call is an originate into the [centralino-amd] context,
  *   which runs AMD() and then Stasis(centralino,amd,STATUS,CAUSE). An originate into dialplan

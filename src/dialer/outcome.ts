@@ -4,7 +4,7 @@
  * AMD dialplan hands over, and whether an agent was free when a person answered.
  *
  * Feed every event of the call to a DialTracker (events of other channels are ignored), then
- * classify(). What the recorded Asterisk 22 traces taught (../shared/asterisk/README.md):
+ * classify(). What recorded Asterisk 22.10.1 calls showed (the traces the tests replay):
  * - create + dial: a busy or congested callee gives Dial BUSY/CONGESTION at once, but the
  *   channel is destroyed later with cause 19 when the dial timeout fires: the Dial status
  *   wins over a later cause;
