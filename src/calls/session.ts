@@ -353,9 +353,8 @@ export class CallSession {
    * place; `priority` may raise it. The agent's leg is released and the agent goes to wrap-up.
    */
   async transferToSection(sectionId: string, opts: { priority?: number; by?: string } = {}): Promise<TransferResult> {
-    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller has hung up' }
-    if (this.phase !== 'connected' && this.phase !== 'queue') return { ok: false, code: 'BAD_STATE', message: `a call in phase ${this.phase} cannot be transferred` }
-    if (this.phase === 'connected' && !this.agentId) return { ok: false, code: 'BAD_STATE', message: 'the call is connected to an external number' }
+    const refused = this.cannotTransfer()
+    if (refused) return refused
     const target = this.d.acd.section(sectionId)
     if (!target) return { ok: false, code: 'NOT_FOUND', message: `unknown section ${sectionId}` }
     if (this.consultation) await this.cancelConsult()
@@ -375,14 +374,21 @@ export class CallSession {
    * ends, as for a flow's transfer node. `number` must already be checked by the caller of this.
    */
   async transferToNumber(number: string, opts: { by?: string } = {}): Promise<TransferResult> {
-    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller has hung up' }
-    if (this.phase !== 'connected' && this.phase !== 'queue') return { ok: false, code: 'BAD_STATE', message: `a call in phase ${this.phase} cannot be transferred` }
-    if (this.phase === 'connected' && !this.agentId) return { ok: false, code: 'BAD_STATE', message: 'the call is connected to an external number' }
+    const refused = this.cannotTransfer()
+    if (refused) return refused
     if (this.consultation) await this.cancelConsult()
     await this.leaveForTransfer()
     if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller hung up during the transfer' }
     void this.transferOut(number, this.flowOutput?.lang ?? 'it', opts.by).catch((err: unknown) => this.d.log.error({ err }, 'external transfer failed'))
     return { ok: true }
+  }
+
+  /** Why a blind transfer cannot start now (gone, not with an agent or in a queue), or undefined. */
+  private cannotTransfer(): TransferResult | undefined {
+    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller has hung up' }
+    if (this.phase !== 'connected' && this.phase !== 'queue') return { ok: false, code: 'BAD_STATE', message: `a call in phase ${this.phase} cannot be transferred` }
+    if (this.phase === 'connected' && !this.agentId) return { ok: false, code: 'BAD_STATE', message: 'the call is connected to an external number' }
+    return undefined
   }
 
   /** The caller leaves the agent (released to wrap-up) or the queue it waits in, on hold meanwhile. */
