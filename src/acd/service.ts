@@ -231,19 +231,27 @@ export class AcdService {
   }
 
   /**
-   * What a caller joining `sectionId` now would be told (wallboard): everyone waiting there is
-   * ahead of it; the estimate uses the agents who would serve it and their handle times.
+   * What a caller joining each section now would be told (wallboard), given how many wait there
+   * (the snapshot the caller already read: everyone waiting is ahead of it); the estimate uses
+   * the agents who would serve it and their handle times. The agents are read once for all.
+   * Undefined for a section nobody serves, or an unknown one.
    */
-  async sectionEstimate(sectionId: string): Promise<{ waiting: number; waitSec: number | undefined } | undefined> {
-    const section = this.sections.get(sectionId)
-    if (!section) return undefined
+  async sectionEstimates(waiting: Readonly<Record<string, number>>): Promise<Record<string, number | undefined>> {
     const now = this.d.clock.now()
-    const waiting = (await this.d.store.queues.list(sectionId)).filter((e) => e.status === 'waiting').length
-    const probe: QueueEntry = { callId: 'wallboard-probe', section: sectionId, priority: 0, enteredAt: now, seq: Number.MAX_SAFE_INTEGER, lang: 'it', status: 'waiting' }
     const agents = await this.agentsNow()
-    const prior = section.expectedHandleSec ?? DEFAULT_HANDLE_SEC
-    const serving = servingAgents(probe, agents, { sections: this.sections, now }).map((a) => ({ state: a.state, handleSec: this.handleTimes.agent(sectionId, a.id, prior) }))
-    return { waiting, waitSec: estimateWait({ ahead: waiting, agents: serving, abandonShare: this.outcomes.abandonShare(sectionId) }) }
+    const out: Record<string, number | undefined> = {}
+    for (const [sectionId, ahead] of Object.entries(waiting)) {
+      const section = this.sections.get(sectionId)
+      if (!section) {
+        out[sectionId] = undefined
+        continue
+      }
+      const probe: QueueEntry = { callId: 'wallboard-probe', section: sectionId, priority: 0, enteredAt: now, seq: Number.MAX_SAFE_INTEGER, lang: 'it', status: 'waiting' }
+      const prior = section.expectedHandleSec ?? DEFAULT_HANDLE_SEC
+      const serving = servingAgents(probe, agents, { sections: this.sections, now }).map((a) => ({ state: a.state, handleSec: this.handleTimes.agent(sectionId, a.id, prior) }))
+      out[sectionId] = estimateWait({ ahead, agents: serving, abandonShare: this.outcomes.abandonShare(sectionId) })
+    }
+    return out
   }
 
   private async allEntries(): Promise<QueueEntry[]> {

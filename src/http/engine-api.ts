@@ -115,7 +115,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
   const live = new LiveHub({
     clock: o.clock,
     read: () =>
-      wallboardState({ snapshot: () => o.app.acd.snapshot(), sectionEstimate: (id) => o.app.acd.sectionEstimate(id), callsByPhase: () => o.app.registry.countByPhase() }),
+      wallboardState({ snapshot: () => o.app.acd.snapshot(), sectionEstimates: (waiting) => o.app.acd.sectionEstimates(waiting), callsByPhase: () => o.app.registry.countByPhase() }),
     onError: (err) => log.warn({ err }, 'live picture not read'),
   })
   const service = new EscalationService({ store, clock: o.clock, log: o.log.child({ component: 'escalations' }), onChange: () => poster?.kick() })

@@ -11,7 +11,7 @@ t.test('the wallboard picture: per section with the estimate a new caller would 
       ],
       agents: { ready: 2, on_call: 5 },
     }),
-    sectionEstimate: async (id) => (asked.push(id), { waitSec: id === 'pensions' ? 241.6 : undefined }),
+    sectionEstimates: async (waiting) => (asked.push(...Object.entries(waiting).map(([id, n]) => `${id}:${n}`)), { pensions: 241.6, operators: undefined }),
     callsByPhase: () => ({ ivr: 12, queue: 4 }),
   })
   t.same(state, {
@@ -28,5 +28,5 @@ t.test('the wallboard picture: per section with the estimate a new caller would 
     'calls.ivr': 12,
     'calls.queue': 4,
   })
-  t.same(asked, ['pensions', 'operators'], 'every section estimated (an empty one with nobody serving has none)')
+  t.same(asked, ['pensions:4', 'operators:0'], 'every section estimated, in one call, behind the callers the snapshot counted (an empty one with nobody serving has none)')
 })
