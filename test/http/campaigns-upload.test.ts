@@ -10,7 +10,7 @@ import { createMemoryCampaignStore } from '../../src/adapters/memory/campaigns.j
 import { SimClock } from '../../src/domain/clock.js'
 import type { CampaignStore } from '../../src/domain/campaign-store.js'
 import { loadCampaign } from '../../src/dialer/campaign-config.js'
-import { uploadContacts } from '../../src/http/routes/campaigns.js'
+import { uploadContacts } from '../../src/http/campaign-upload.js'
 import { auth, campaignDefinition as definition, startApi } from './fixture.js'
 
 const config = loadCampaign('config/campaigns/self-employed-info.yaml')

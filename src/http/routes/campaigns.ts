@@ -19,13 +19,13 @@ import { Type, type FastifyPluginAsyncTypebox, type Static, type TSchema } from 
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { errorCodes, type FastifyRequest } from 'fastify'
 import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/types/schema.js'
-import type { CampaignStatus, ImportReport } from '../../domain/campaign.js'
-import type { CampaignRecord, CampaignStore, NewContact } from '../../domain/campaign-store.js'
-import { CONTACT_STATUSES } from '../../domain/campaign-store.js'
+import type { CampaignStatus } from '../../domain/campaign.js'
+import type { CampaignRecord, CampaignStore } from '../../domain/campaign-store.js'
 import { AppError } from '../../domain/errors.js'
 import { CampaignSchema, validateCampaign, type CampaignRefs } from '../../dialer/campaign-config.js'
-import { importContacts, type ImportOptions } from '../../dialer/import.js'
 import { exportCampaignCsv } from '../campaign-csv.js'
+import { progressOf } from '../campaign-progress.js'
+import { UploadQuery, uploadContacts } from '../campaign-upload.js'
 import { errorResponses } from '../errors.js'
 import { iso, Nullable, StringEnum } from '../schemas.js'
 
@@ -194,20 +194,6 @@ async function* limited(src: AsyncIterable<Buffer>, max: number): AsyncGenerator
     yield chunk
   }
 }
-
-const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t' } as const
-
-const UploadQuery = Type.Object(
-  {
-    delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon'), Type.Literal('tab')], { description: 'Forces the delimiter (default: sniffed from the header line)' })),
-    encoding: Type.Optional(Type.Union([Type.Literal('utf-8'), Type.Literal('latin1')], { description: 'Text encoding of the file (default utf-8; latin1 for old Excel exports)' })),
-    numberColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Header of the number column, when not a recognised one' })),
-    nameColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    consentColumn: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    foreign: Type.Optional(Type.Union([Type.Literal('reject'), Type.Literal('accept')], { description: 'Foreign numbers: refused (default) or accepted with their country code' })),
-  },
-  { additionalProperties: false },
-)
 
 export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = async (app, o) => {
   app.addSchema(CampaignRecordSchema)
@@ -402,88 +388,4 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
         .send(Readable.from(exportCampaignCsv(store, r.config.id)) as unknown as string) // a stream: sent as it is read, not serialized
     },
   )
-}
-
-type UploadQueryT = Static<typeof UploadQuery>
-
-/**
- * Streams a list into the store: valid contacts in batches (awaited: back-pressure on the
- * upload), merges of later rows appended to contacts of earlier batches, consent refused on a
- * later row or in this list for a number an earlier list stored: that contact is excluded
- * (never called). Numbers already stored by an earlier upload are counted as merged.
- */
-export async function uploadContacts(store: CampaignStore, campaignId: string, source: AsyncIterable<Buffer>, q: UploadQueryT = {}, batchSize?: number): Promise<ImportReport> {
-  let fromEarlier = 0
-  const columns: NonNullable<ImportOptions['columns']> = {}
-  if (q.numberColumn !== undefined) columns.number = q.numberColumn
-  if (q.nameColumn !== undefined) columns.name = q.nameColumn
-  if (q.consentColumn !== undefined) columns.consent = q.consentColumn
-  const report = await importContacts(source, {
-    campaignId,
-    ...(batchSize !== undefined ? { batchSize } : {}),
-    isOptedOut: (numbers) => store.isOptedOut(numbers),
-    csv: { ...(q.delimiter ? { delimiter: DELIMITERS[q.delimiter] } : {}), ...(q.encoding ? { encoding: q.encoding } : {}) },
-    phone: { foreign: q.foreign ?? 'reject' },
-    columns,
-    sink: async ({ contacts, merges, refusals }) => {
-      const batch: NewContact[] = contacts.map((c) => ({
-        id: c.id,
-        number: c.number,
-        fields: c.fields,
-        lines: c.lines,
-        status: c.status,
-        ...(c.name !== undefined ? { name: c.name } : {}),
-        ...(c.consent !== undefined ? { consent: c.consent } : {}),
-      }))
-      const refused: string[] = [...refusals]
-      let stubs = 0
-      for (const m of merges) {
-        if (m.refused) refused.push(m.id)
-        else {
-          batch.push({ id: m.id, number: m.id, fields: {}, lines: [m.line] })
-          stubs++
-        }
-      }
-      if (batch.length > 0) {
-        const r = await store.addContacts(campaignId, batch)
-        fromEarlier += r.merged - stubs
-      }
-      if (refused.length > 0) await store.excludeContacts(campaignId, refused)
-    },
-  })
-  return { ...report, imported: report.imported - fromEarlier, merged: report.merged + fromEarlier }
-}
-
-/** The progress figures of a campaign from the store. */
-export async function progressOf(store: CampaignStore, r: CampaignRecord, now: number) {
-  const id = r.config.id
-  const [counts, stats, window, inFlight] = await Promise.all([store.counts(id), store.stats(id), store.abandonWindow(id, now, r.config.abandonWindowMs), store.inFlight(id)])
-  const n = (v: number | undefined) => v ?? 0
-  const by = stats.byOutcome
-  const attempts = Object.values(by).reduce((a, b) => a + n(b), 0)
-  const total = CONTACT_STATUSES.reduce((a, s) => a + counts[s], 0)
-  const reached = n(by.reached)
-  const c = stats.counters
-  const strip = (x: Record<string, number | undefined>) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as Record<string, number>
-  return {
-    campaignId: id,
-    status: r.status,
-    at: iso(now),
-    contacts: { total, ...counts },
-    attempts,
-    byOutcome: strip(by),
-    byAttempt: Object.fromEntries(Object.entries(stats.byAttempt).map(([k, v]) => [k, strip(v)])),
-    byHour: Object.fromEntries(Object.entries(stats.byHour).map(([k, v]) => [k, strip(v)])),
-    answered: reached + n(by.abandoned) + n(by.machine),
-    human: c.human ?? reached + n(by.abandoned),
-    machine: c.machine ?? n(by.machine),
-    putThrough: n(c.put_through),
-    transfers: n(c.transfers),
-    abandon: { windowMs: r.config.abandonWindowMs, answers: window.answers, abandons: window.abandons, rate: window.answers > 0 ? window.abandons / window.answers : null, ceiling: r.config.abandonCeiling },
-    reached,
-    reachedRate: total > 0 ? reached / total : null,
-    reachedFirstAttempt: n(stats.byAttempt[1]?.reached),
-    inFlight,
-    counters: c,
-  }
 }
