@@ -21,7 +21,7 @@ import { request } from 'undici'
 import { formatError } from '../config/errors.js'
 import { parseYaml } from '../config/yaml.js'
 import { readCampaign } from '../dialer/campaign-config.js'
-import type { CliIo } from './run.js'
+import { parseOrUsage, UsageError, type CliIo } from './usage.js'
 
 export const CAMPAIGN_USAGE = [
   'usage:',
@@ -65,7 +65,6 @@ interface Args {
   json: boolean
 }
 
-class UsageError extends Error {}
 /** The API answered with an error (exit 1) or could not be reached (exit 3). */
 class ApiError extends Error {
   constructor(
@@ -282,19 +281,9 @@ async function exportCsv(id: string, out: string | undefined, api: Api, io: CliI
 }
 
 export async function runCampaignCli(argv: readonly string[], io: CliIo, o: CampaignCliOptions = {}): Promise<number> {
-  let args: Args | 'help'
-  try {
-    args = parseArgs(argv)
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err
-    io.err(`centralino: ${err.message}`)
-    io.err(CAMPAIGN_USAGE)
-    return 2
-  }
-  if (args === 'help') {
-    io.out(CAMPAIGN_USAGE)
-    return 0
-  }
+  const parsed = parseOrUsage(argv, parseArgs, CAMPAIGN_USAGE, io)
+  if ('code' in parsed) return parsed.code
+  const { args } = parsed
   const [first, second] = args.positional as [string, string | undefined]
   if (args.command === 'validate') return validate(first, io)
   try {

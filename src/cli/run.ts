@@ -14,12 +14,9 @@ import { readCatalogue } from '../ivr/catalogue.js'
 import { compileFlow } from '../ivr/compile.js'
 import { flowPaths, formatPaths } from '../ivr/paths.js'
 import type { CompiledFlow } from '../ivr/types.js'
+import { parseOrUsage, UsageError, type CliIo } from './usage.js'
 
-export interface CliIo {
-  /** Writes one line (no trailing newline) to standard output. */
-  out(line: string): void
-  err(line: string): void
-}
+export type { CliIo } from './usage.js'
 
 export const USAGE = [
   'usage:',
@@ -38,7 +35,6 @@ interface Args {
   config?: string
 }
 
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args | 'help' {
   if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') return 'help'
@@ -65,19 +61,9 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let args: Args | 'help'
-  try {
-    args = parseArgs(argv)
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err
-    io.err(`centralino: ${err.message}`)
-    io.err(USAGE)
-    return 2
-  }
-  if (args === 'help') {
-    io.out(USAGE)
-    return 0
-  }
+  const parsed = parseOrUsage(argv, parseArgs, USAGE, io)
+  if ('code' in parsed) return parsed.code
+  const { args } = parsed
   const printAll = (errors: readonly ConfigError[]) => {
     for (const e of sortErrors(errors)) io.err(formatError(e))
   }
