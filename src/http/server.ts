@@ -35,6 +35,7 @@ import { loginRoutes } from './routes/login.js'
 import type { CampaignStore } from '../domain/campaign-store.js'
 import { campaignRoutes } from './routes/campaigns.js'
 import { optOutRoutes } from './routes/optout.js'
+import { webRoutes, type WebAssets } from './web.js'
 
 export interface HttpDeps {
   log: Logger
@@ -67,6 +68,8 @@ export interface HttpDeps {
    * may name the sections above; flows are checked when given.
    */
   campaigns?: { store: CampaignStore; flows?: string[]; uploadLimitBytes?: number }
+  /** Serve the web pages (default true); `assets` replaces their loader (tests). */
+  web?: boolean | { assets: () => Promise<WebAssets> }
 }
 
 export type HttpServer = FastifyInstance
@@ -131,6 +134,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
     await app.register(campaignRoutes, { store, clock: d.clock, refs, ...(uploadLimitBytes !== undefined ? { uploadLimitBytes } : {}), ...(d.audit ? { audit: d.audit } : {}) })
     await app.register(optOutRoutes, { store, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) })
   }
+  if (d.web !== false) await app.register(webRoutes, typeof d.web === 'object' ? { assets: d.web.assets } : {})
   await app.ready()
   return app
 }

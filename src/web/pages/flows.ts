@@ -1,0 +1,5 @@
+/** Placeholder until the page is built. */
+import { h } from '../lib/dom.js'
+import { mountPage } from '../lib/shell.js'
+
+mountPage({ id: 'flows', title: 'flows', roles: ['supervisor', 'campaign_manager', 'agent', 'viewer'], render: (main) => void main.appendChild(h('p', {}, 'not built yet')) })
