@@ -10,6 +10,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/build-web.ts ./scripts/build-web.ts
+# The build also bundles the web pages into dist/web (served as files, no bundling at run time).
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS prompts
