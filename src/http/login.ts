@@ -9,12 +9,16 @@
  * engine no scrypt work. A success clears the user's count. Unknown users cost the same scrypt
  * work as known ones (no user enumeration by timing).
  *
- * Sessions live in this engine's memory: after a restart, or on another engine, users log in
- * again (the configured tokens keep working everywhere).
+ * Sessions and failure counts live in a SessionStore (src/domain/sessions.ts): this engine's
+ * memory by default, Redis when engines share one (a token works on every engine, a logout ends
+ * it everywhere, failures are counted across engines). A session is honoured only while its
+ * user is still configured with the same role: removing a user or changing the role ends it.
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 import type { Clock } from '../domain/clock.js'
 import { AppError } from '../domain/errors.js'
+import type { SessionStore } from '../domain/sessions.js'
+import { createMemorySessionStore } from '../adapters/memory/sessions.js'
 import type { Authenticator, Principal } from './auth.js'
 
 const scrypt = (password: string, salt: Buffer, keylen: number, o: ScryptOptions) =>
@@ -51,6 +55,8 @@ export interface LoginOptions {
   ttlMs?: number
   maxFailures?: number
   windowMs?: number
+  /** Where sessions and failures live (default: this engine's memory). */
+  sessions?: SessionStore
 }
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex')
@@ -58,33 +64,38 @@ const digest = (token: string) => createHash('sha256').update(token).digest('hex
 const DUMMY = hashPassword('no such user', Buffer.alloc(16))
 
 export class LoginService {
-  private readonly sessions = new Map<string, { principal: Principal; until: number }>()
-  private readonly failures = new Map<string, number[]>()
+  private readonly store: SessionStore
 
-  constructor(private readonly o: LoginOptions) {}
+  constructor(private readonly o: LoginOptions) {
+    this.store = o.sessions ?? createMemorySessionStore()
+  }
+
+  private get windowMs(): number {
+    return this.o.windowMs ?? 5 * 60_000
+  }
 
   /** A session token for the user, or an error: 401 bad credentials, 429 too many failures. */
   async login(user: string, password: string, client: string): Promise<{ token: string; expiresAt: number; principal: Principal }> {
     const now = this.o.clock.now()
     const keys = [`u:${user}`, `c:${client}`]
-    const retryAfter = Math.max(...keys.map((k) => this.blockedFor(k, now)))
+    const retryAfter = Math.max(...(await Promise.all(keys.map((k) => this.blockedFor(k, now)))))
     if (retryAfter > 0) throw new AppError('TOO_MANY_REQUESTS', 'too many failed logins: try again later', { retryAfterSec: Math.ceil(retryAfter / 1000) })
     const u = Object.hasOwn(this.o.users, user) ? this.o.users[user] : undefined
     const ok = u ? await verifyPassword(password, u.password) : (await verifyPassword(password, await DUMMY), false)
     if (!u || !ok) {
-      for (const k of keys) this.fail(k, now)
+      await Promise.all(keys.map((k) => this.store.fail(k, now, this.windowMs)))
       throw new AppError('UNAUTHORIZED', 'unknown user or wrong password')
     }
-    this.failures.delete(`u:${user}`)
+    await this.store.clearFailures(`u:${user}`)
     const token = randomBytes(24).toString('base64url')
     const principal: Principal = { user, role: u.role, ...(u.agentId ? { agentId: u.agentId } : {}) }
     const expiresAt = now + (this.o.ttlMs ?? 10 * 3600_000)
-    this.sessions.set(digest(token), { principal, until: expiresAt })
+    await this.store.put(digest(token), principal, expiresAt)
     return { token, expiresAt, principal }
   }
 
-  logout(token: string): boolean {
-    return this.sessions.delete(digest(token))
+  logout(token: string): Promise<boolean> {
+    return this.store.delete(digest(token))
   }
 
   /** Sessions first, then `fallback` (the configured tokens). */
@@ -93,32 +104,23 @@ export class LoginService {
       authenticate: async (c) => {
         if (c.bearer) {
           const key = digest(c.bearer)
-          const s = this.sessions.get(key)
-          if (s && s.until > this.o.clock.now()) return { ...s.principal }
-          if (s) this.sessions.delete(key)
+          const p = await this.store.get(key, this.o.clock.now())
+          if (p) {
+            const u = Object.hasOwn(this.o.users, p.user) ? this.o.users[p.user] : undefined
+            if (u && u.role === p.role && u.agentId === p.agentId) return p
+            await this.store.delete(key)
+          }
         }
         return fallback.authenticate(c)
       },
     }
   }
 
-  private recent(key: string, now: number): number[] {
-    const w = this.o.windowMs ?? 5 * 60_000
-    const list = (this.failures.get(key) ?? []).filter((t) => t > now - w)
-    if (list.length > 0) this.failures.set(key, list)
-    else this.failures.delete(key)
-    return list
-  }
-
-  private fail(key: string, now: number): void {
-    this.failures.set(key, [...this.recent(key, now), now])
-  }
-
   /** How long `key` is still refused (0: not). */
-  private blockedFor(key: string, now: number): number {
-    const list = this.recent(key, now)
+  private async blockedFor(key: string, now: number): Promise<number> {
+    const list = await this.store.failures(key, now, this.windowMs)
     const max = this.o.maxFailures ?? 5
     if (list.length < max) return 0
-    return list[list.length - max]! + (this.o.windowMs ?? 5 * 60_000) - now
+    return list[list.length - max]! + this.windowMs - now
   }
 }

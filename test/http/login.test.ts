@@ -22,7 +22,7 @@ t.test('sessions: a token for the right password, refused after logout or expiry
   const s = await logins.login('alice', 'demo', '10.0.0.1')
   t.same(await a.authenticate({ bearer: s.token, headers: {} }), { user: 'alice', role: 'supervisor' })
   t.same(await a.authenticate({ bearer: 'static-token', headers: {} }), { user: 'svc', role: 'viewer' }, 'configured tokens still work')
-  t.ok(logins.logout(s.token))
+  t.ok(await logins.logout(s.token))
   t.equal(await a.authenticate({ bearer: s.token, headers: {} }), undefined, 'logged out')
   const s2 = await logins.login('alice', 'demo', '10.0.0.1')
   clock.advance(60_001)

@@ -64,6 +64,10 @@ export interface RedisKeys {
   readonly outboxDue: string
   readonly outboxAside: string
   readonly audit: string
+  /** A login session, by the digest of its token. */
+  session(digest: string): string
+  /** Failed logins of a user or a client address. */
+  loginFailures(key: string): string
 }
 
 export const DEFAULT_PREFIX = 'centralino'
@@ -99,5 +103,7 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     outboxDue: k('xd'),
     outboxAside: k('xa'),
     audit: k('audit'),
+    session: (digest) => k('sess', digest),
+    loginFailures: (key) => k('lf', key),
   }
 }

@@ -37,7 +37,7 @@ export const loginRoutes: FastifyPluginAsyncTypebox<{ logins: LoginService }> = 
     },
     async (req) => {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
-      return { ok: m ? logins.logout(m[1]!) : false }
+      return { ok: m ? await logins.logout(m[1]!) : false }
     },
   )
 }
