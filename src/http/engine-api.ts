@@ -20,6 +20,7 @@ import { EscalationService } from '../escalations/service.js'
 import { WebhookPoster } from '../escalations/webhook.js'
 import { DEMO_TOKENS, DEMO_USERS, tokenAuthenticator, type Authenticator } from './auth.js'
 import { LoginService, type LoginUser } from './login.js'
+import { createRedisSessionStore } from '../adapters/redis/sessions.js'
 import { buildHttpServer, startHttpServer, type HttpServer } from './server.js'
 import { callControl } from '../calls/control.js'
 import { campaignStoreFor } from '../boot/store.js'
@@ -95,7 +96,8 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
       })
     : undefined
   const campaigns = o.campaigns ?? campaignStoreFor(o.store, o.clock)
-  const logins = new LoginService({ users: loginUsersFor(o.config), clock: o.clock })
+  // Sessions shared with the other engines when they share a Redis (a token works on any of them).
+  const logins = new LoginService({ users: loginUsersFor(o.config), clock: o.clock, ...(isRedisStore(o.store) ? { sessions: createRedisSessionStore(o.store) } : {}) })
   const metrics = o.metrics ?? new EngineMetrics()
   metrics.setSources({
     calls: () => o.app.registry.countByPhase(),
