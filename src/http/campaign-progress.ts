@@ -1,6 +1,7 @@
 /** The progress figures of a campaign (GET /api/campaigns/:id/progress), read from its store. */
 import type { CampaignRecord, CampaignStore } from '../domain/campaign-store.js'
 import { CONTACT_STATUSES } from '../domain/campaign-store.js'
+import { nextWindowStart, windowEnd } from '../dialer/windows.js'
 import { iso } from './schemas.js'
 
 /** The progress figures of a campaign from the store. */
@@ -33,6 +34,14 @@ export async function progressOf(store: CampaignStore, r: CampaignRecord, now: n
     reachedRate: total > 0 ? reached / total : null,
     reachedFirstAttempt: n(stats.byAttempt[1]?.reached),
     inFlight,
+    window: windowAt(r.config.windows, now),
     counters: c,
   }
+}
+
+/** The calling windows at `now`: open or not, when the open one closes, when the next one opens. */
+function windowAt(windows: CampaignRecord['config']['windows'], now: number) {
+  const closes = windowEnd(windows, now)
+  const next = nextWindowStart(windows, now)
+  return { open: closes !== undefined, closesAt: closes !== undefined ? iso(closes) : null, nextOpensAt: next !== undefined ? iso(next) : null }
 }

@@ -1,5 +1,5 @@
 /**
- * Outbound campaigns over HTTP: create and edit a definition (validated by
+ * Outbound campaigns over HTTP: create and edit a definition (JSON, or YAML as application/yaml; validated by
  * src/dialer/campaign-config.ts, every error with its path), upload a contact list (CSV,
  * streamed into src/dialer/import.ts and the store a batch at a time), start / pause / resume
  * / stop, live progress and the results export. The routes act on the CampaignStore only: the
@@ -22,7 +22,8 @@ import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/typ
 import type { CampaignStatus } from '../../domain/campaign.js'
 import type { CampaignRecord, CampaignStore } from '../../domain/campaign-store.js'
 import { AppError } from '../../domain/errors.js'
-import { CampaignSchema, validateCampaign, type CampaignRefs } from '../../dialer/campaign-config.js'
+import { CampaignSchema, parseCampaign, validateCampaign, type CampaignRefs } from '../../dialer/campaign-config.js'
+import { parseYaml } from '../../config/yaml.js'
 import { exportCampaignCsv } from '../campaign-csv.js'
 import { progressOf } from '../campaign-progress.js'
 import { UploadQuery, uploadContacts } from '../campaign-upload.js'
@@ -146,6 +147,14 @@ export const ProgressSchema = Type.Object(
     reachedRate: Nullable(Type.Number({ description: 'Reached / contacts, 0..1' })),
     reachedFirstAttempt: Type.Integer({ description: 'Contacts reached at their first call' }),
     inFlight: Type.Record(Type.String(), Type.Integer(), { description: 'Contacts each engine is dialing now' }),
+    window: Type.Object(
+      {
+        open: Type.Boolean({ description: 'Calls may be launched now (a calling window is open)' }),
+        closesAt: Nullable(Type.String({ description: 'When the open window closes' })),
+        nextOpensAt: Nullable(Type.String({ description: 'When the next window opens (null: none within a year)' })),
+      },
+      { description: 'The calling windows at `at`' },
+    ),
     counters: Type.Record(Type.String(), Type.Number(), { description: 'Every named counter of the campaign' }),
   },
   { $id: 'CampaignProgress' },
@@ -183,6 +192,8 @@ function bodyLeftToHandler<S>({ schema, httpPart }: FastifyRouteSchemaDef<S>): F
   }
 }
 
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']
+
 const isCsvType = (req: FastifyRequest) => /^(text\/csv|application\/csv|text\/plain)\b/i.test(req.headers['content-type'] ?? '')
 
 /** The request body a chunk at a time, refused past `max` bytes (413). */
@@ -207,6 +218,8 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
 
   // The contact list reaches the handler as the raw request stream (never buffered).
   app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], (_req, payload, done) => done(null, payload))
+  // A definition may be sent as YAML (the files' format; JSON is YAML too) as well as JSON.
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, text, done) => done(null, text))
 
   const get = async (id: string) => {
     const r = await store.get(id)
@@ -214,9 +227,14 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
     return r
   }
 
+  const isPlain = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
+  /** A JSON body (parsed) or YAML text (application/yaml: errors with the line and column of the text sent). */
   const definition = (body: unknown, id?: string) => {
-    const value = id !== undefined && body !== null && typeof body === 'object' && !Array.isArray(body) && !('id' in body) ? { id, ...body } : body
-    const r = validateCampaign(value, '<request>', o.refs)
+    let r: ReturnType<typeof validateCampaign>
+    if (typeof body === 'string') {
+      const parsed = parseYaml(body, '<request>').source.value
+      r = id !== undefined && isPlain(parsed) && !('id' in parsed) ? validateCampaign({ id, ...parsed }, '<request>', o.refs) : parseCampaign(body, '<request>', o.refs)
+    } else r = validateCampaign(id !== undefined && isPlain(body) && !('id' in body) ? { id, ...body } : body, '<request>', o.refs)
     if (!r.config) {
       const errors = r.errors.filter((e) => e.severity !== 'warning').map((e) => ({ path: pointer(e.path), message: e.message, line: e.line, column: e.column }))
       const first = errors[0]
@@ -236,6 +254,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
       schema: {
         tags,
         summary: 'Create a campaign (draft) from its definition; 400 lists every error with its path, 409 when the id is taken',
+        consumes: ['application/json', 'application/yaml'],
         body: CampaignSchema,
         response: { 201: RecordRef, ...errorResponses },
       },
@@ -269,6 +288,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
       schema: {
         tags,
         summary: 'Replace the definition of a draft or paused campaign (409 otherwise); the id may be left out of the body',
+        consumes: ['application/json', 'application/yaml'],
         params: Params,
         body: CampaignSchema,
         response: { 200: RecordRef, ...errorResponses },
