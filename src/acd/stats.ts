@@ -19,6 +19,7 @@
  *   call.ended (wrap-up is not in the log); handled = how many talks were measured.
  * Rates are fractions (0..1) rounded to 4 places, null when nothing was answered or abandoned.
  */
+import { csvCell } from '../domain/csv.js'
 import type { CallEvent } from '../domain/events.js'
 
 export const DEFAULT_TARGET_SEC = 20
@@ -230,11 +231,8 @@ export const CSV_COLUMNS: ReadonlyArray<keyof StatsRow> = [
   'handled',
 ]
 
-/** RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled; CRLF line ends. */
-export function csvField(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v)
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
+/** One CSV cell (src/domain/csv.ts); CRLF line ends. */
+export const csvField = csvCell
 
 /** CSV with a header row; times as ISO 8601 (UTC). */
 export function statsCsv(rows: readonly StatsRow[]): string {

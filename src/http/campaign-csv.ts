@@ -15,6 +15,7 @@
  * The header names number, name and consent are those the importer recognises: the export
  * can be uploaded again as a list.
  */
+import { csvCell } from '../domain/csv.js'
 import type { CampaignStore, StoredContact } from '../domain/campaign-store.js'
 
 export const FIXED_COLUMNS = ['number', 'name', 'consent', 'status', 'attempts', 'outcomes', 'last_outcome', 'reached_at', 'lines'] as const
@@ -26,11 +27,7 @@ export interface ExportOptions {
   maxFieldColumns?: number
 }
 
-/** RFC 4180: fields with a comma, quote, CR or LF (or spaces at either end) are quoted, quotes doubled. */
-export function csvCell(v: string | number | undefined): string {
-  const s = v === undefined ? '' : String(v)
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
+export { csvCell }
 
 async function* pages(store: Pick<CampaignStore, 'scan'>, campaignId: string, pageSize: number): AsyncGenerator<StoredContact[]> {
   let cursor = '0'
