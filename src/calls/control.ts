@@ -17,6 +17,7 @@ export interface LiveCall {
   agentId?: string
   /** What the caller chose in the voice portal (node path), for the agent. */
   trail?: string[]
+  /** Names of what the caller typed in the voice portal (collect nodes), not the values. */
   collected?: string[]
 }
 
@@ -35,6 +36,29 @@ export interface CallControl {
   transferExternal(callId: string, number: string, by?: string): Promise<TransferResult>
   completeConsult(callId: string): Promise<TransferResult>
   cancelConsult(callId: string): Promise<TransferResult>
+  /** Hangs the caller up (from the operator's desk or a supervisor). */
+  hangup(callId: string, by?: string): Promise<TransferResult>
+  /**
+   * What the caller typed (collect nodes: name -> value), for the operator on that call only:
+   * the routes give it to that agent and to no one else, and it is never logged.
+   */
+  given(callId: string): Record<string, string> | undefined
+}
+
+/**
+ * The values a caller gave in the voice portal: the flow's variables without the built-in ones
+ * (call.id, caller.*) and without the back office's answers (named <service node>.<field>).
+ */
+export function callerGiven(out: { vars?: Record<string, string>; trail: Array<{ node: string }> }): Record<string, string> {
+  const nodes = new Set(out.trail.map((x) => x.node))
+  const given: Record<string, string> = {}
+  for (const [k, v] of Object.entries(out.vars ?? {})) {
+    if (k === 'call.id' || k.startsWith('caller.')) continue
+    const dot = k.lastIndexOf('.')
+    if (dot > 0 && nodes.has(k.slice(0, dot))) continue
+    given[k] = v
+  }
+  return given
 }
 
 /**
@@ -65,7 +89,7 @@ export function callControl(registry: SessionRegistry): CallControl {
       ...(s.callerNumber ? { caller: maskPhone(s.callerNumber) } : {}),
       ...(s.section ? { section: s.section.id } : {}),
       ...(s.agentId ? { agentId: s.agentId } : {}),
-      ...(out ? { trail: out.trail.map((x) => x.node), collected: Object.keys(out.vars ?? {}) } : {}),
+      ...(out ? { trail: out.trail.map((x) => x.node), collected: Object.keys(callerGiven(out)) } : {}),
     }
   }
   return {
@@ -83,5 +107,10 @@ export function callControl(registry: SessionRegistry): CallControl {
     },
     completeConsult: async (callId) => registry.get(callId)?.completeConsult() ?? gone,
     cancelConsult: async (callId) => registry.get(callId)?.cancelConsult() ?? gone,
+    hangup: async (callId, by) => registry.get(callId)?.hangup({ by }) ?? gone,
+    given(callId) {
+      const out = registry.get(callId)?.flowOutput
+      return out ? callerGiven(out) : undefined
+    },
   }
 }

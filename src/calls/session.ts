@@ -298,6 +298,14 @@ export class CallSession {
     this.callerGone(HANDOVER)
   }
 
+  /** Ends the call from the operator's desk or a supervisor: the caller is hung up (call.ended says by whom). */
+  async hangup(opts: { by?: string } = {}): Promise<TransferResult> {
+    if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller has hung up' }
+    await this.d.telephony.channels.hangup(this.channelId).catch(() => undefined)
+    this.callerGone(opts.by ? `hung up by ${opts.by}` : 'hung up by engine')
+    return { ok: true }
+  }
+
   /** The caller's channel left (hung up, or taken away from the application). */
   callerGone(reason: string): void {
     if (this.isGone) return

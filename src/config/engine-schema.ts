@@ -69,6 +69,14 @@ const HttpProps = {
     ),
     { description: 'User name -> role and password hash, for POST /api/login. Empty: the demo users on the simulator (password demo), none otherwise' },
   ),
+  pauseReasons: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, uniqueItems: true, description: 'Pause reasons the operator desk offers' }),
+  webrtc: Type.Object(
+    {
+      wsUrl: Type.String({ pattern: '^(wss?://.+)?$', expected: "a ws:// or wss:// URL, or ''", description: "Asterisk's WebSocket SIP transport the desk softphone registers to, e.g. wss://pbx.example.it:8089/ws; '' = no softphone" }),
+      domain: Type.Optional(Type.String({ minLength: 1, description: 'SIP domain of the agents (sip:<agentId>@domain); default the host of wsUrl' })),
+    },
+    { additionalProperties: false, description: 'The operator desk softphone (sip.js over WebSocket): the SIP user is the agent id, the operator types the password' },
+  ),
 }
 const EscalationsProps = {
   webhookUrl: Type.String({ pattern: '^(https?://.+)?$', expected: "an http(s) URL or ''", description: "Every ticket/appointment change is POSTed here; '' = none (env CENTRALINO_ESCALATIONS_WEBHOOK_URL)" }),
@@ -150,7 +158,7 @@ export const ENGINE_DEFAULTS: EngineConfig = {
     },
   },
   log: { level: 'info' },
-  http: { port: 8080, host: '0.0.0.0', tokens: {}, users: {} },
+  http: { port: 8080, host: '0.0.0.0', tokens: {}, users: {}, pauseReasons: ['break', 'lunch', 'training', 'back-office', 'meeting'], webrtc: { wsUrl: '' } },
   store: { kind: 'memory', url: 'redis://127.0.0.1:6379', prefix: 'centralino' },
   escalations: { webhookUrl: '', webhookSecret: '', maxAttempts: 10, retryBaseMs: 1000, retryMaxMs: 300_000, timeoutMs: 5000 },
 }

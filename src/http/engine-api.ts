@@ -36,7 +36,7 @@ export interface EngineApiOptions {
   telephony: Pick<Telephony, 'events'>
   clock: Clock
   log: Logger
-  sections: Array<{ id: string; serviceLevel?: { withinSec: number } }>
+  sections: Array<{ id: string; name?: string; serviceLevel?: { withinSec: number } }>
   /** Replaces the token map (tests; the logins of a later issue). */
   authenticator?: Authenticator
   /** Where escalations live (default: in memory). */
@@ -132,6 +132,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     auth: logins.authenticator(o.authenticator ?? authenticatorFor(o.config, log)),
     logins,
     calls: callControl(o.app.registry),
+    desk: { pauseReasons: o.config.http.pauseReasons, webrtc: o.config.http.webrtc },
     campaigns: { store: campaigns, ...(o.flows ? { flows: o.flows } : {}) },
     metrics,
     live,

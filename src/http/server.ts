@@ -36,6 +36,7 @@ import type { CampaignStore } from '../domain/campaign-store.js'
 import { campaignRoutes } from './routes/campaigns.js'
 import { optOutRoutes } from './routes/optout.js'
 import { webRoutes, type WebAssets } from './web.js'
+import { deskRoutes, type DeskSettings } from './routes/desk.js'
 
 export interface HttpDeps {
   log: Logger
@@ -44,7 +45,7 @@ export interface HttpDeps {
   /** The queue service's dispatch (agents who become ready get waiting callers). */
   dispatch: () => void
   /** Sections with their service-level target (serviceLevel.withinSec of the sections file). */
-  sections: Array<{ id: string; serviceLevel?: { withinSec: number } }>
+  sections: Array<{ id: string; name?: string; serviceLevel?: { withinSec: number } }>
   /** ARI events socket: readiness. */
   ariEvents: Pick<EventStream, 'state'>
   escalations: { service: EscalationService; store: EscalationStore; kick?: () => void }
@@ -68,6 +69,8 @@ export interface HttpDeps {
    * may name the sections above; flows are checked when given.
    */
   campaigns?: { store: CampaignStore; flows?: string[]; uploadLimitBytes?: number }
+  /** The operator desk's settings (pause reasons, softphone): GET /api/desk. */
+  desk?: DeskSettings
   /** Serve the web pages (default true); `assets` replaces their loader (tests). */
   web?: boolean | { assets: () => Promise<WebAssets> }
 }
@@ -122,6 +125,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
   if (d.logins) await app.register(loginRoutes, { logins: d.logins })
   await app.register(agentRoutes, { actions })
   if (d.calls) await app.register(callRoutes, { calls: d.calls })
+  if (d.desk) await app.register(deskRoutes, { settings: d.desk, sections: d.sections })
   await app.register(escalationRoutes, { service: d.escalations.service, outbox: d.escalations.store.outbox, clock: d.clock, kick: d.escalations.kick })
   await app.register(statsRoutes, {
     events: d.store.events,

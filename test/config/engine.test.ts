@@ -125,3 +125,16 @@ t.test('the schema documents the environment variable of each override', async (
   const text = JSON.stringify(EngineConfigSchema)
   for (const o of ENV_OVERRIDES) t.ok(text.includes(o.name), o.name)
 })
+
+t.test('operator desk settings: default pause reasons and no softphone; a file sets them; a bad WebSocket URL is an error', async (t) => {
+  const d = parseEngineConfig(undefined, 'defaults', {})
+  t.same(d.config.http.pauseReasons, ['break', 'lunch', 'training', 'back-office', 'meeting'])
+  t.same(d.config.http.webrtc, { wsUrl: '' })
+  const r = parseEngineConfig("http:\n  pauseReasons: [coffee, training]\n  webrtc: { wsUrl: 'wss://pbx.example.it:8089/ws', domain: example.it }\n", 'c.yaml', {})
+  t.same(r.errors, [])
+  t.same(r.config.http.pauseReasons, ['coffee', 'training'], 'the list replaces the default one')
+  t.same(r.config.http.webrtc, { wsUrl: 'wss://pbx.example.it:8089/ws', domain: 'example.it' })
+  t.equal(r.config.http.port, 8080, 'the rest of http keeps its defaults')
+  const bad = parseEngineConfig("http:\n  pauseReasons: []\n  webrtc: { wsUrl: 'https://pbx:8089/ws' }\n", 'c.yaml', {})
+  t.same(bad.errors.map((e) => e.path), ['http.pauseReasons', 'http.webrtc.wsUrl'])
+})

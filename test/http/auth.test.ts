@@ -70,6 +70,8 @@ const CASES: RouteCase[] = [
   { method: 'POST', route: '/api/calls/{callId}/transfer-external', url: () => '/api/calls/c-1/transfer-external', roles: ['supervisor', 'agent'], body: () => ({ number: '06 1234 5678' }) },
   { method: 'POST', route: '/api/calls/{callId}/consult/complete', url: () => '/api/calls/c-1/consult/complete', roles: ['supervisor', 'agent'] },
   { method: 'POST', route: '/api/calls/{callId}/consult/cancel', url: () => '/api/calls/c-1/consult/cancel', roles: ['supervisor', 'agent'] },
+  { method: 'POST', route: '/api/calls/{callId}/hangup', url: () => '/api/calls/c-1/hangup', roles: ['supervisor', 'agent'] },
+  { method: 'GET', route: '/api/desk', url: () => '/api/desk', roles: ['agent', 'supervisor'] },
   { method: 'POST', route: '/api/campaigns', url: () => '/api/campaigns', roles: ['supervisor', 'campaign_manager'], body: () => campaignDefinition('new') },
   { method: 'GET', route: '/api/campaigns', url: () => '/api/campaigns', roles: ['supervisor', 'campaign_manager', 'viewer'] },
   { method: 'GET', route: '/api/campaigns/{id}', url: () => '/api/campaigns/c1', roles: ['supervisor', 'campaign_manager', 'viewer'] },

@@ -43,3 +43,51 @@ t.test('transfer to an external number: Italian landlines and mobiles only, norm
   t.equal((await app.inject({ method: 'POST', url: '/api/calls/c-2/transfer-external', headers: auth('tok-op1'), payload: { number: '0612345678' } })).statusCode, 403)
   t.equal(calls.requests.length, n, 'nothing dialed for refused requests')
 })
+
+t.test('hang up: the agent on the call or a supervisor; another agent may not; an unknown call is 404', async (t) => {
+  const { app, calls } = await startApi(t)
+  const other = await app.inject({ method: 'POST', url: '/api/calls/c-2/hangup', headers: auth('tok-op1') })
+  t.equal(other.statusCode, 403)
+  t.notOk(calls.requests.some((r) => r.op === 'hangup'), 'nothing hung up for a refused request')
+  const own = await app.inject({ method: 'POST', url: '/api/calls/c-1/hangup', headers: auth('tok-op1') })
+  t.equal(own.statusCode, 200)
+  t.same(calls.requests.at(-1), { callId: 'c-1', op: 'hangup', by: 'op1' }, 'the operator recorded')
+  t.equal((await app.inject({ method: 'POST', url: '/api/calls/c-2/hangup', headers: auth('tok-supervisor') })).statusCode, 200)
+  t.match(calls.requests.at(-1), { callId: 'c-2', op: 'hangup', by: 'sup' })
+  const gone = await app.inject({ method: 'POST', url: '/api/calls/nope/hangup', headers: auth('tok-supervisor') })
+  t.equal(gone.statusCode, 404)
+  t.equal(gone.json().error.code, 'NOT_FOUND')
+})
+
+t.test('what the caller typed: by value to the agent on the call only; names to supervisors and viewers', async (t) => {
+  const { app } = await startApi(t)
+  const own = (await app.inject({ method: 'GET', url: '/api/calls', headers: auth('tok-op1') })).json()
+  t.same(own[0].given, { request_number: '12345678' }, 'the operator on the call gets the values')
+  for (const token of ['tok-supervisor', 'tok-viewer']) {
+    const all = (await app.inject({ method: 'GET', url: '/api/calls', headers: auth(token) })).json() as Array<Record<string, unknown>>
+    t.ok(all.length > 0)
+    t.ok(all.every((c) => !('given' in c)), `${token}: no values`)
+  }
+})
+
+t.test('desk settings: pause reasons, sections, escalation sections; the softphone configured or not', async (t) => {
+  const bare = await startApi(t)
+  const r = await bare.app.inject({ method: 'GET', url: '/api/desk', headers: auth('tok-op1') })
+  t.equal(r.statusCode, 200)
+  t.same(r.json(), {
+    agentId: 'op1',
+    pauseReasons: ['break', 'lunch'],
+    sections: [
+      { id: 'operators', name: 'operators' },
+      { id: 'pensions', name: 'pensions' },
+    ],
+    escalationSections: ['pensions', 'income_support', 'contributions'],
+    softphone: { configured: false },
+  })
+  const sip = await startApi(t, { desk: { pauseReasons: ['break'], webrtc: { wsUrl: 'wss://pbx.example.it:8089/ws' } } })
+  const s = (await sip.app.inject({ method: 'GET', url: '/api/desk', headers: auth('tok-op1') })).json()
+  t.same(s.softphone, { configured: true, wsUrl: 'wss://pbx.example.it:8089/ws', domain: 'pbx.example.it', user: 'op1' }, 'domain from the URL, the agent id as SIP user')
+  const sup = (await sip.app.inject({ method: 'GET', url: '/api/desk', headers: auth('tok-supervisor') })).json()
+  t.notOk(sup.agentId)
+  t.notOk(sup.softphone.user, 'a supervisor is no SIP user')
+})

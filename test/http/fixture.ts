@@ -24,6 +24,7 @@ import type { AuditLog } from '../../src/domain/audit.js'
 import { EngineMetrics } from '../../src/http/metrics.js'
 import type { CallControl, LiveCall } from '../../src/calls/control.js'
 import { agentRec } from '../helpers/acd-fixtures.js'
+import type { DeskSettings } from '../../src/http/routes/desk.js'
 
 export const TOKENS: Record<string, Principal> = {
   'tok-supervisor': { user: 'sup', role: 'supervisor' },
@@ -63,6 +64,8 @@ export function fakeCalls(): CallControl & { requests: Array<{ callId: string } 
     transferExternal: async (callId, number, by) => (requests.push({ callId, number, by }), result(callId)),
     completeConsult: async (callId) => (requests.push({ callId, op: 'complete' }), result(callId)),
     cancelConsult: async (callId) => (requests.push({ callId, op: 'cancel' }), result(callId)),
+    hangup: async (callId, by) => (requests.push({ callId, op: 'hangup', by }), result(callId)),
+    given: (callId): Record<string, string> | undefined => (callId === 'c-1' ? { request_number: '12345678' } : known(callId) ? {} : undefined),
   }
 }
 
@@ -79,7 +82,7 @@ export interface Api {
   audit: AuditLog
 }
 
-export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: number } = {}): Promise<Api> {
+export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: number; desk?: DeskSettings } = {}): Promise<Api> {
   const store = createMemoryStore()
   const escalations = createMemoryEscalationStore()
   const clock = new SimClock()
@@ -96,6 +99,7 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
   const app = await buildHttpServer({
     campaigns: { store: campaigns, flows: ['national'], ...(o.uploadLimitBytes !== undefined ? { uploadLimitBytes: o.uploadLimitBytes } : {}) },
     calls,
+    desk: o.desk ?? { pauseReasons: ['break', 'lunch'], webrtc: { wsUrl: '' } },
     log,
     clock,
     store,

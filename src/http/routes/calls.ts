@@ -1,7 +1,9 @@
 /**
  * Live calls of this engine and the operator's transfers: blind (the caller keeps its place in
  * the target section) or attended (consult a section agent, then complete or cancel). An agent
- * sees and transfers only the call it is on; supervisors any; viewers read.
+ * sees and transfers only the call it is on; supervisors any; viewers read. Either may hang the
+ * caller up. What the caller typed in the voice portal (e.g. a request number) is given by value
+ * to the agent on the call only (it needs it for the case); others see the names.
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
@@ -19,7 +21,8 @@ const CallSchema = Type.Object(
     section: Type.Optional(Type.String()),
     agentId: Type.Optional(Type.String()),
     trail: Type.Optional(Type.Array(Type.String(), { description: 'the voice-portal nodes the caller went through' })),
-    collected: Type.Optional(Type.Array(Type.String(), { description: 'names of what the caller gave (values stay in the engine)' })),
+    collected: Type.Optional(Type.Array(Type.String(), { description: 'names of what the caller typed in the voice portal' })),
+    given: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'what the caller typed, by name: only to the agent on the call' })),
   },
   { $id: 'LiveCall' },
 )
@@ -50,7 +53,8 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallControl }> = asy
     { config: { roles: ['supervisor', 'viewer', 'agent'] }, schema: { tags, summary: "This engine's live calls (an agent sees its own)", response: { 200: Type.Array(CallRef), ...errorResponses } } },
     async (req) => {
       const all = calls.list()
-      return req.principal?.role === 'agent' ? all.filter((c) => c.agentId === req.principal?.agentId) : all
+      if (req.principal?.role !== 'agent') return all
+      return all.filter((c) => c.agentId === req.principal?.agentId).map((c) => ({ ...c, given: calls.given(c.callId) ?? {} }))
     },
   )
 
@@ -110,6 +114,15 @@ export const callRoutes: FastifyPluginAsyncTypebox<{ calls: CallControl }> = asy
     async (req) => {
       callFor(req, calls, req.params.callId)
       return done(await calls.cancelConsult(req.params.callId))
+    },
+  )
+
+  app.post(
+    '/api/calls/:callId/hangup',
+    { config: { roles: ['supervisor', 'agent'] }, schema: { tags, summary: 'Hang the caller up (an agent: the call it is on)', params: Params, response: { 200: Ok, ...errorResponses } } },
+    async (req) => {
+      callFor(req, calls, req.params.callId)
+      return done(await calls.hangup(req.params.callId, req.principal?.agentId ?? req.principal?.user))
     },
   )
 }
