@@ -28,6 +28,8 @@ export class AcdService {
   private readonly sections: Map<string, SectionDef>
   /** Configured agents: their skills and sections apply over whatever the store's records say. */
   private readonly defs: Map<string, AgentDef>
+  /** Agents removed from the configuration while this engine runs: never routed to again. */
+  private readonly retired = new Set<string>()
   private routeTimer: { at: number; handle: TimerHandle } | undefined
   readonly outcomes = new QueueOutcomes()
   private readonly agents: AgentBook
@@ -58,8 +60,37 @@ export class AcdService {
     return this.sections.get(id)
   }
 
+  /** The sections in configuration order (they may change while the engine runs: reconfigure). */
+  sectionList(): SectionDef[] {
+    return [...this.sections.values()]
+  }
+
+  /**
+   * A changed configuration (sections and agents, config/sections.yaml edited through the API)
+   * applies from the next routing decision on: the maps every decision reads are replaced in
+   * place (the agent book shares them); agents new to the store are registered logged out;
+   * agents no longer configured are never offered a caller again. Callers already waiting keep
+   * their entries (a section's id never changes). Then a dispatch: a skill just given may let an
+   * agent take a caller at once.
+   */
+  async reconfigure(sections: readonly SectionDef[], agents: readonly AgentDef[]): Promise<void> {
+    const now = this.d.clock.now()
+    const ids = new Set(agents.map((a) => a.id))
+    for (const id of this.defs.keys()) if (!ids.has(id)) this.retired.add(id)
+    for (const id of ids) this.retired.delete(id)
+    this.sections.clear()
+    for (const s of sections) this.sections.set(s.id, s)
+    this.defs.clear()
+    for (const a of agents) this.defs.set(a.id, a)
+    for (const a of agents) {
+      if (await this.d.store.agents.get(a.id)) continue
+      await this.d.store.agents.upsert({ ...a, state: 'logged_out', since: now, idleSince: now })
+    }
+    this.dispatch()
+  }
+
   operatorSection(): SectionDef {
-    const s = this.d.sections.find((x) => x.operator)
+    const s = this.sectionList().find((x) => x.operator)
     if (!s) throw new Error('no operator section configured')
     return s
   }
@@ -67,7 +98,7 @@ export class AcdService {
   /** Registers the configured agents; with loginAll they start ready. */
   async start(loginAll: boolean): Promise<void> {
     const now = this.d.clock.now()
-    for (const a of this.d.agents) {
+    for (const a of this.defs.values()) {
       const existing = await this.d.store.agents.get(a.id)
       if (existing) continue
       await this.d.store.agents.upsert({ ...a, state: loginAll ? 'ready' : 'logged_out', since: now, idleSince: now })
@@ -203,6 +234,7 @@ export class AcdService {
 
   /** An agent's record with its configured skills and sections. */
   async agentRecord(id: string): Promise<AgentRecord | undefined> {
+    if (this.retired.has(id)) return undefined
     const a = await this.d.store.agents.get(id)
     const def = a && this.defs.get(a.id)
     return a && def ? { ...a, sections: def.sections, skills: def.skills } : a
@@ -256,13 +288,13 @@ export class AcdService {
 
   private async allEntries(): Promise<QueueEntry[]> {
     const entries: QueueEntry[] = []
-    for (const s of this.d.sections) entries.push(...(await this.d.store.queues.list(s.id)))
+    for (const s of this.sectionList()) entries.push(...(await this.d.store.queues.list(s.id)))
     return entries
   }
 
   /** Agent records with the configured skills and sections (a config change applies at once). */
   private async agentsNow(): Promise<AgentRecord[]> {
-    return (await this.d.store.agents.list()).map((a) => {
+    return (await this.d.store.agents.list()).filter((a) => !this.retired.has(a.id)).map((a) => {
       const def = this.defs.get(a.id)
       return def ? { ...a, sections: def.sections, skills: def.skills } : a
     })
@@ -324,7 +356,7 @@ export class AcdService {
   async snapshot(): Promise<AcdSnapshot> {
     const now = this.d.clock.now()
     const sections = []
-    for (const s of this.d.sections) {
+    for (const s of this.sectionList()) {
       const entries = await this.d.store.queues.list(s.id)
       sections.push({
         id: s.id,
@@ -367,7 +399,7 @@ export class AcdService {
     for (const [id, until] of this.held) if (until <= now) this.held.delete(id)
     const agents = await this.agentsNow()
     // The heads of the queues (and this engine's held callers), not the whole queues: see routing-read.ts.
-    const { entries, plan } = await planFromHeads(this.d.store.queues, this.d.sections.map((s) => s.id), agents, { sections: this.sections, now }, [...this.held.keys()])
+    const { entries, plan } = await planFromHeads(this.d.store.queues, this.sectionList().map((s) => s.id), agents, { sections: this.sections, now }, [...this.held.keys()])
     // Agents left ready with callers waiting: time may make them eligible (relaxation, overflow,
     // a hold ending, a callback's retry time). With nobody ready, the next agent to become
     // ready dispatches anyway.

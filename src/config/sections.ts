@@ -98,6 +98,9 @@ const AgentSchema = Type.Object(
   { additionalProperties: false },
 )
 
+/** One section and one agent as the file writes them (the API validates edits with them). */
+export { SectionSchema as SectionFileSchema, AgentSchema as AgentFileSchema }
+
 export const SectionsFileSchema = Type.Object(
   {
     /** Continuity for the sections that do not set their own. */

@@ -28,6 +28,7 @@ import type { CampaignStore } from '../domain/campaign-store.js'
 import { LiveHub } from './live.js'
 import { EngineMetrics } from './metrics.js'
 import { wallboardState } from './wallboard.js'
+import { ConfigControl } from '../acd/config-control.js'
 
 export interface EngineApiOptions {
   config: Pick<EngineConfig, 'http' | 'escalations' | 'telephony' | 'store'>
@@ -47,6 +48,8 @@ export interface EngineApiOptions {
   metrics?: EngineMetrics
   /** Flow ids a message campaign may name (checked when given). */
   flows?: string[]
+  /** The sections file (config/sections.yaml): with it, sections and agents are edited through the API (written back, applied live). */
+  sectionsFile?: string
 }
 
 export interface EngineApi {
@@ -137,6 +140,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     metrics,
     live,
     audit: isRedisStore(o.store) ? createRedisAuditLog(o.store) : createMemoryAuditLog(),
+    ...(o.sectionsFile ? { configuration: { control: await ConfigControl.forFile(o.sectionsFile, (c) => o.app.acd.reconfigure(c.sections, c.agents)), store: o.store } } : {}),
   })
   let url: string
   try {

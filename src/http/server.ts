@@ -36,6 +36,7 @@ import type { CampaignStore } from '../domain/campaign-store.js'
 import { campaignRoutes } from './routes/campaigns.js'
 import { optOutRoutes } from './routes/optout.js'
 import { webRoutes, type WebAssets } from './web.js'
+import { sectionRoutes, type ConfigRoutesOptions } from './routes/sections.js'
 import { deskRoutes, type DeskSettings } from './routes/desk.js'
 
 export interface HttpDeps {
@@ -71,6 +72,11 @@ export interface HttpDeps {
   campaigns?: { store: CampaignStore; flows?: string[]; uploadLimitBytes?: number }
   /** The operator desk's settings (pause reasons, softphone): GET /api/desk. */
   desk?: DeskSettings
+  /**
+   * Sections, agents' profiles and callbacks (GET/PUT /api/sections, POST/PUT/DELETE agents,
+   * /api/callbacks): the configuration they change and the queues they read.
+   */
+  configuration?: Pick<ConfigRoutesOptions, 'control' | 'store'>
   /** Serve the web pages (default true); `assets` replaces their loader (tests). */
   web?: boolean | { assets: () => Promise<WebAssets> }
 }
@@ -137,6 +143,10 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
     const refs = { sections: d.sections.map((s) => s.id), ...(flows ? { flows } : {}) }
     await app.register(campaignRoutes, { store, clock: d.clock, refs, ...(uploadLimitBytes !== undefined ? { uploadLimitBytes } : {}), ...(d.audit ? { audit: d.audit } : {}) })
     await app.register(optOutRoutes, { store, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) })
+  }
+  if (d.configuration) {
+    const o = { ...d.configuration, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) }
+    await app.register(sectionRoutes, o)
   }
   if (d.web !== false) await app.register(webRoutes, typeof d.web === 'object' ? { assets: d.web.assets } : {})
   await app.ready()

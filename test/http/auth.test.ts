@@ -93,6 +93,8 @@ const CASES: RouteCase[] = [
   { method: 'DELETE', route: '/api/optout', url: () => '/api/optout', roles: ['supervisor', 'campaign_manager'], body: () => ({ numbers: ['3331234567'] }) },
   { method: 'GET', route: '/api/optout', url: () => '/api/optout', roles: ['supervisor', 'campaign_manager'] },
   { method: 'GET', route: '/api/optout/{number}', url: () => '/api/optout/3331234567', roles: ['supervisor', 'campaign_manager'] },
+  { method: 'GET', route: '/api/sections', url: () => '/api/sections', roles: ['supervisor', 'viewer', 'campaign_manager', 'agent'] },
+  { method: 'PUT', route: '/api/sections/{id}', url: () => '/api/sections/pensions', roles: ['supervisor'], body: () => ({ expectedHandleSec: 200 }) },
 ]
 
 /** A fresh API with one escalation opened by op1 (so op1's own-resource routes pass) and a draft campaign c1 with a contact. */

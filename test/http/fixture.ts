@@ -24,6 +24,7 @@ import type { AuditLog } from '../../src/domain/audit.js'
 import { EngineMetrics } from '../../src/http/metrics.js'
 import type { CallControl, LiveCall } from '../../src/calls/control.js'
 import { agentRec } from '../helpers/acd-fixtures.js'
+import { configFixture, type ConfigFixture } from './config-fixture.js'
 import type { DeskSettings } from '../../src/http/routes/desk.js'
 
 export const TOKENS: Record<string, Principal> = {
@@ -80,6 +81,8 @@ export interface Api {
   /** Campaigns and the opt-out register (in memory, on the simulated clock). */
   campaigns: CampaignStore
   audit: AuditLog
+  /** The sections file behind /api/sections, the agents' profiles and /api/callbacks (config-fixture.ts). */
+  config: ConfigFixture
 }
 
 export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: number; desk?: DeskSettings } = {}): Promise<Api> {
@@ -96,7 +99,9 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
   const campaigns = createMemoryCampaignStore(clock)
   const audit = createMemoryAuditLog()
   const logins = new LoginService({ users: { alice: { role: 'supervisor', password: DEMO_PASSWORD_HASH }, bob: { role: 'agent', agentId: 'op1', password: DEMO_PASSWORD_HASH } }, clock })
+  const config = configFixture()
   const app = await buildHttpServer({
+    configuration: { control: config.control, store },
     campaigns: { store: campaigns, flows: ['national'], ...(o.uploadLimitBytes !== undefined ? { uploadLimitBytes: o.uploadLimitBytes } : {}) },
     calls,
     desk: o.desk ?? { pauseReasons: ['break', 'lunch'], webrtc: { wsUrl: '' } },
@@ -115,5 +120,5 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
     audit,
   })
   t.teardown(() => app.close())
-  return { app, calls, store, escalations, clock, dispatches, ari, campaigns, audit }
+  return { app, calls, store, escalations, clock, dispatches, ari, campaigns, audit, config }
 }
