@@ -22,6 +22,7 @@ import { DEMO_TOKENS, DEMO_USERS, tokenAuthenticator, type Authenticator } from 
 import { LoginService, type LoginUser } from './login.js'
 import { createRedisSessionStore } from '../adapters/redis/sessions.js'
 import { buildHttpServer, startHttpServer, type HttpServer } from './server.js'
+import type { FlowSource } from './routes/flows.js'
 import { callControl } from '../calls/control.js'
 import { campaignStoreFor } from '../boot/store.js'
 import type { CampaignStore } from '../domain/campaign-store.js'
@@ -50,6 +51,8 @@ export interface EngineApiOptions {
   flows?: string[]
   /** The sections file (config/sections.yaml): with it, sections and agents are edited through the API (written back, applied live). */
   sectionsFile?: string
+  /** The flow registry: the flow routes (/api/flows) read, validate, upload and roll back through it. */
+  flowRegistry?: FlowSource
 }
 
 export interface EngineApi {
@@ -141,6 +144,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     live,
     audit: isRedisStore(o.store) ? createRedisAuditLog(o.store) : createMemoryAuditLog(),
     ...(o.sectionsFile ? { configuration: { control: await ConfigControl.forFile(o.sectionsFile, (c) => o.app.acd.reconfigure(c.sections, c.agents)), store: o.store } } : {}),
+    ...(o.flowRegistry ? { flows: o.flowRegistry } : {}),
   })
   let url: string
   try {

@@ -35,6 +35,7 @@ import { loginRoutes } from './routes/login.js'
 import type { CampaignStore } from '../domain/campaign-store.js'
 import { campaignRoutes } from './routes/campaigns.js'
 import { optOutRoutes } from './routes/optout.js'
+import { flowRoutes, type FlowSource } from './routes/flows.js'
 import { webRoutes, type WebAssets } from './web.js'
 import { sectionRoutes, type ConfigRoutesOptions } from './routes/sections.js'
 import { deskRoutes, type DeskSettings } from './routes/desk.js'
@@ -79,6 +80,8 @@ export interface HttpDeps {
   configuration?: Pick<ConfigRoutesOptions, 'control' | 'store'>
   /** Serve the web pages (default true); `assets` replaces their loader (tests). */
   web?: boolean | { assets: () => Promise<WebAssets> }
+  /** The flows (FlowRegistry): list, read, validate, upload, roll back (/api/flows). */
+  flows?: FlowSource
 }
 
 export type HttpServer = FastifyInstance
@@ -148,6 +151,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
     const o = { ...d.configuration, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) }
     await app.register(sectionRoutes, o)
   }
+  if (d.flows) await app.register(flowRoutes, { flows: d.flows, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) })
   if (d.web !== false) await app.register(webRoutes, typeof d.web === 'object' ? { assets: d.web.assets } : {})
   await app.ready()
   return app

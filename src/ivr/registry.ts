@@ -66,7 +66,8 @@ export type InstallResult =
 
 export type RollbackResult =
   | { ok: true; flow: CompiledFlow; changed: boolean; previous: CompiledFlow }
-  | { ok: false; reason: 'unknown_flow' | 'unknown_version' }
+  | { ok: false; reason: 'unknown_flow' }
+  | { ok: false; reason: 'unknown_version' }
   | { ok: false; reason: 'invalid'; errors: ConfigError[]; warnings: ConfigError[] }
 
 /** Flow ids (the file name without .yaml). */

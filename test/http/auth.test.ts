@@ -93,6 +93,13 @@ const CASES: RouteCase[] = [
   { method: 'DELETE', route: '/api/optout', url: () => '/api/optout', roles: ['supervisor', 'campaign_manager'], body: () => ({ numbers: ['3331234567'] }) },
   { method: 'GET', route: '/api/optout', url: () => '/api/optout', roles: ['supervisor', 'campaign_manager'] },
   { method: 'GET', route: '/api/optout/{number}', url: () => '/api/optout/3331234567', roles: ['supervisor', 'campaign_manager'] },
+  { method: 'GET', route: '/api/flows', url: () => '/api/flows', roles: ['supervisor', 'viewer'] },
+  { method: 'GET', route: '/api/flows/{id}', url: () => '/api/flows/national', roles: ['supervisor', 'viewer'] },
+  { method: 'GET', route: '/api/flows/{id}/versions', url: () => '/api/flows/national/versions', roles: ['supervisor', 'viewer'] },
+  { method: 'GET', route: '/api/flows/{id}/versions/{version}', url: () => '/api/flows/national/versions/000000000000', roles: ['supervisor', 'viewer'] },
+  { method: 'POST', route: '/api/flows/validate', url: () => '/api/flows/validate', roles: ['supervisor'], body: () => 'flow: national\n', contentType: 'text/yaml' },
+  { method: 'PUT', route: '/api/flows/{id}', url: () => '/api/flows/national', roles: ['supervisor'], body: () => 'flow: national\n', contentType: 'application/x-yaml' },
+  { method: 'POST', route: '/api/flows/{id}/rollback', url: () => '/api/flows/national/rollback', roles: ['supervisor'], body: () => ({ version: '000000000000' }) },
   { method: 'GET', route: '/api/sections', url: () => '/api/sections', roles: ['supervisor', 'viewer', 'campaign_manager', 'agent'] },
   { method: 'PUT', route: '/api/sections/{id}', url: () => '/api/sections/pensions', roles: ['supervisor'], body: () => ({ expectedHandleSec: 200 }) },
 ]

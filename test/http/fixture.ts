@@ -24,6 +24,7 @@ import type { AuditLog } from '../../src/domain/audit.js'
 import { EngineMetrics } from '../../src/http/metrics.js'
 import type { CallControl, LiveCall } from '../../src/calls/control.js'
 import { agentRec } from '../helpers/acd-fixtures.js'
+import { testFlows, type TestFlows } from './flows-fixture.js'
 import { configFixture, type ConfigFixture } from './config-fixture.js'
 import type { DeskSettings } from '../../src/http/routes/desk.js'
 
@@ -81,6 +82,8 @@ export interface Api {
   /** Campaigns and the opt-out register (in memory, on the simulated clock). */
   campaigns: CampaignStore
   audit: AuditLog
+  /** The flows behind /api/flows (a temporary copy of config/flows: flows-fixture.ts). */
+  flows: TestFlows
   /** The sections file behind /api/sections, the agents' profiles and /api/callbacks (config-fixture.ts). */
   config: ConfigFixture
 }
@@ -100,7 +103,9 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
   const audit = createMemoryAuditLog()
   const logins = new LoginService({ users: { alice: { role: 'supervisor', password: DEMO_PASSWORD_HASH }, bob: { role: 'agent', agentId: 'op1', password: DEMO_PASSWORD_HASH } }, clock })
   const config = configFixture()
+  const flows = await testFlows(t, clock)
   const app = await buildHttpServer({
+    flows: flows.registry,
     configuration: { control: config.control, store },
     campaigns: { store: campaigns, flows: ['national'], ...(o.uploadLimitBytes !== undefined ? { uploadLimitBytes: o.uploadLimitBytes } : {}) },
     calls,
@@ -120,5 +125,5 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
     audit,
   })
   t.teardown(() => app.close())
-  return { app, calls, store, escalations, clock, dispatches, ari, campaigns, audit, config }
+  return { app, calls, store, escalations, clock, dispatches, ari, campaigns, audit, config, flows }
 }
