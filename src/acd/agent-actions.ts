@@ -9,7 +9,7 @@
  * not possible in the agent's state). Doing what is already done (ready when ready, log out
  * when logged out) succeeds and changes nothing.
  */
-import type { AgentRecord, AgentState } from '../domain/acd.js'
+import type { AgentDef, AgentRecord, AgentState } from '../domain/acd.js'
 import type { Clock } from '../domain/clock.js'
 import { AppError } from '../domain/errors.js'
 import type { Store } from '../domain/store.js'
@@ -19,19 +19,35 @@ export interface AgentActionsDeps {
   clock: Clock
   /** The queue service's dispatch: offers waiting callers to ready agents. */
   dispatch: () => void
+  /**
+   * The agent's configuration (config/sections.yaml, edited through the API): its name,
+   * sections and skills are shown over the store's record, which keeps those of its first
+   * registration. With it, a record neither configured nor serving anything (an agent removed
+   * through the API) is no agent: not listed, not found, cannot log in.
+   */
+  profile?: (id: string) => AgentDef | undefined
 }
 
 export class AgentActions {
   constructor(private readonly d: AgentActionsDeps) {}
 
   async get(id: string): Promise<AgentRecord> {
-    const a = await this.d.store.agents.get(id)
+    const a = this.view(await this.d.store.agents.get(id))
     if (!a) throw new AppError('NOT_FOUND', `no agent ${id}`)
     return a
   }
 
   list(): Promise<AgentRecord[]> {
-    return this.d.store.agents.list().then((l) => l.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
+    return this.d.store.agents.list().then((l) => l.flatMap((a) => this.view(a) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
+  }
+
+  /** The record with the configured name, sections and skills (see AgentActionsDeps.profile). */
+  private view(a: AgentRecord | undefined): AgentRecord | undefined {
+    if (!a || !this.d.profile) return a
+    const p = this.d.profile(a.id)
+    if (!p) return a.sections.length > 0 || Object.keys(a.skills ?? {}).length > 0 ? a : undefined
+    const { skills: _skills, ...rest } = a
+    return { ...rest, name: p.name, sections: p.sections, ...(p.skills ? { skills: p.skills } : {}) }
   }
 
   /** logged_out -> ready on `endpoint` (the phone or softphone the agent's calls ring). */
@@ -45,7 +61,7 @@ export class AgentActions {
     const next = await this.d.store.agents.transition(id, ['logged_out'], 'ready', now, { idleSince: now })
     if (!next) throw conflict(await this.get(id), `agent ${id} changed state meanwhile`)
     this.d.dispatch()
-    return next
+    return this.view(next) ?? next
   }
 
   /** paused or wrap_up -> ready. */
@@ -84,7 +100,7 @@ export class AgentActions {
     const next = await this.d.store.agents.transition(id, from, to, this.d.clock.now(), patch)
     if (next) {
       if (to === 'ready') this.d.dispatch()
-      return next
+      return this.view(next) ?? next
     }
     const a = await this.get(id)
     if (sameIsDone && a.state === to) return a

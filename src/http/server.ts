@@ -38,6 +38,7 @@ import { optOutRoutes } from './routes/optout.js'
 import { flowRoutes, type FlowSource } from './routes/flows.js'
 import { webRoutes, type WebAssets } from './web.js'
 import { sectionRoutes, type ConfigRoutesOptions } from './routes/sections.js'
+import { agentConfigRoutes } from './routes/agent-config.js'
 import { deskRoutes, type DeskSettings } from './routes/desk.js'
 
 export interface HttpDeps {
@@ -120,7 +121,8 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
     await app.register(swaggerUi, { routePrefix: '/docs' })
   }
 
-  const actions = new AgentActions({ store: d.store, clock: d.clock, dispatch: d.dispatch })
+  const profile = d.configuration?.control
+  const actions = new AgentActions({ store: d.store, clock: d.clock, dispatch: d.dispatch, ...(profile ? { profile: (id: string) => profile.agent(id) } : {}) })
   await app.register(healthRoutes, {
     startedAt: Date.now(),
     checks: [
@@ -150,6 +152,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
   if (d.configuration) {
     const o = { ...d.configuration, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) }
     await app.register(sectionRoutes, o)
+    await app.register(agentConfigRoutes, o)
   }
   if (d.flows) await app.register(flowRoutes, { flows: d.flows, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) })
   if (d.web !== false) await app.register(webRoutes, typeof d.web === 'object' ? { assets: d.web.assets } : {})

@@ -102,6 +102,9 @@ const CASES: RouteCase[] = [
   { method: 'POST', route: '/api/flows/{id}/rollback', url: () => '/api/flows/national/rollback', roles: ['supervisor'], body: () => ({ version: '000000000000' }) },
   { method: 'GET', route: '/api/sections', url: () => '/api/sections', roles: ['supervisor', 'viewer', 'campaign_manager', 'agent'] },
   { method: 'PUT', route: '/api/sections/{id}', url: () => '/api/sections/pensions', roles: ['supervisor'], body: () => ({ expectedHandleSec: 200 }) },
+  { method: 'POST', route: '/api/agents', url: () => '/api/agents', roles: ['supervisor'], body: () => ({ id: 'op9', name: 'Nuovo', endpoint: 'PJSIP/op9', sections: ['operators'] }) },
+  { method: 'PUT', route: '/api/agents/{id}/profile', url: () => '/api/agents/op3/profile', roles: ['supervisor'], body: () => ({ skills: { pensions: 2 } }) },
+  { method: 'DELETE', route: '/api/agents/{id}', url: () => '/api/agents/op1', roles: ['supervisor'] },
 ]
 
 /** A fresh API with one escalation opened by op1 (so op1's own-resource routes pass) and a draft campaign c1 with a contact. */
