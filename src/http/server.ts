@@ -39,6 +39,7 @@ import { flowRoutes, type FlowSource } from './routes/flows.js'
 import { webRoutes, type WebAssets } from './web.js'
 import { sectionRoutes, type ConfigRoutesOptions } from './routes/sections.js'
 import { agentConfigRoutes } from './routes/agent-config.js'
+import { callbackRoutes } from './routes/callbacks.js'
 import { deskRoutes, type DeskSettings } from './routes/desk.js'
 
 export interface HttpDeps {
@@ -153,6 +154,7 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
     const o = { ...d.configuration, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) }
     await app.register(sectionRoutes, o)
     await app.register(agentConfigRoutes, o)
+    await app.register(callbackRoutes, o)
   }
   if (d.flows) await app.register(flowRoutes, { flows: d.flows, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) })
   if (d.web !== false) await app.register(webRoutes, typeof d.web === 'object' ? { assets: d.web.assets } : {})

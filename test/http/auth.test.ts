@@ -105,6 +105,8 @@ const CASES: RouteCase[] = [
   { method: 'POST', route: '/api/agents', url: () => '/api/agents', roles: ['supervisor'], body: () => ({ id: 'op9', name: 'Nuovo', endpoint: 'PJSIP/op9', sections: ['operators'] }) },
   { method: 'PUT', route: '/api/agents/{id}/profile', url: () => '/api/agents/op3/profile', roles: ['supervisor'], body: () => ({ skills: { pensions: 2 } }) },
   { method: 'DELETE', route: '/api/agents/{id}', url: () => '/api/agents/op1', roles: ['supervisor'] },
+  { method: 'GET', route: '/api/callbacks', url: () => '/api/callbacks', roles: ['supervisor', 'viewer'] },
+  { method: 'DELETE', route: '/api/callbacks/{id}', url: () => '/api/callbacks/c-9', roles: ['supervisor'] },
 ]
 
 /** A fresh API with one escalation opened by op1 (so op1's own-resource routes pass) and a draft campaign c1 with a contact. */
