@@ -83,3 +83,41 @@ t.test('operator desk: the call with its menus and what the caller typed, a tran
   await b.shot(page, 'desk-ticket')
   t.same(errors, [], 'no script errors')
 })
+
+t.test('softphone with a SIP server that cannot be reached: registration fails with the reason, the page keeps working; an appointment from the form', { skip: noBrowser }, async (t) => {
+  const b = await startBrowserHarness()
+  t.teardown(() => b.close())
+  const { page, context, errors } = await b.open('/desk', 'op102')
+  // The settings as a configured engine would serve them, pointing at a port where nothing listens.
+  await context.route('**/api/desk', async (route) => {
+    const res = await route.fetch()
+    const body = (await res.json()) as Record<string, unknown>
+    await route.fulfill({ response: res, json: { ...body, softphone: { configured: true, wsUrl: 'ws://127.0.0.1:9/ws', domain: 'pbx.example.it', user: 'op102' } } })
+  })
+  await page.reload()
+  await page.getByTestId('softphone-state').filter({ hasText: 'unregistered' }).waitFor()
+  t.match(await page.getByTestId('softphone').textContent(), /sip:op102@pbx\.example\.it via ws:\/\/127\.0\.0\.1:9\/ws/)
+  await page.getByLabel('SIP password').fill('secret')
+  await page.getByRole('button', { name: 'Register', exact: true }).click()
+  await page.getByTestId('softphone-state').filter({ hasText: /^failed: / }).waitFor({ timeout: 15_000 })
+  t.match(await page.getByTestId('softphone-state').textContent(), /failed: .*127\.0\.0\.1:9/, 'the reason names the server')
+  t.equal(await page.getByTestId('agent-state').textContent(), 'ready', 'the desk still shows the agent')
+
+  const form = page.getByTestId('appointment-form')
+  await form.getByLabel('Starts at').fill('2030-01-15T10:30')
+  await form.getByLabel('Office').fill('Roma Eur')
+  await form.getByLabel('Section').selectOption('contributions')
+  await form.getByLabel('Citizen reference (fiscal code, request number)').fill('RSSMRA80A01H501U')
+  await form.getByRole('button', { name: 'Book appointment' }).click()
+  await page.getByText(/^Appointment \S+ booked$/).waitFor()
+  const id = /^Appointment (\S+) booked$/.exec((await page.getByTestId('appointment-result').textContent()) ?? '')?.[1]
+  const found = await b.api<{ kind: string; office: string; section: string; durationMin: number; citizen: { reference: string }; startsAt: string }>('op102', 'GET', `/api/escalations/${id}`)
+  t.equal(found.status, 200)
+  t.match(found.body, { kind: 'appointment', office: 'Roma Eur', section: 'contributions', durationMin: 30, citizen: { reference: 'RSSMRA80A01H501U' } })
+  t.equal(Date.parse(found.body.startsAt), new Date('2030-01-15T10:30').getTime(), "the browser's local time, sent with its offset")
+  t.same(
+    errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|net::/.test(e)),
+    [],
+    'no script errors besides the refused WebSocket',
+  )
+})
