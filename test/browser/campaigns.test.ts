@@ -39,7 +39,13 @@ const CSV = [
 ].join('\n')
 
 t.test('a campaign manager creates, uploads, starts, pauses and exports; a viewer only reads', { skip: noBrowser }, async (t) => {
-  const b = await startBrowserHarness()
+  // The engine clock at 2x (at the harness's 10x, ARI round trips alone outlast the 2 s grace
+  // before an abandon); the simulated phones: agents answer at once, Gino's line is busy, the
+  // others answer and hang up after a while.
+  const b = await startBrowserHarness({
+    factor: 2,
+    phones: (endpoint) => (/^PJSIP\/op\d+$/.test(endpoint) ? { answerAfterMs: 50 } : endpoint.includes('3331002005') ? { busy: true } : { answerAfterMs: 150, hangupAfterMs: 1500 }),
+  })
   t.teardown(() => b.close())
   const { page, errors } = await b.open('/campaigns', 'campaigns')
   await page.getByText('No campaigns yet: create one.').waitFor()
@@ -105,12 +111,15 @@ t.test('a campaign manager creates, uploads, starts, pauses and exports; a viewe
   t.ok(await page.getByTestId('contacts-file').isDisabled(), 'no upload while running')
   t.not(await page.getByTestId('started').textContent(), '–', 'the start date is shown')
   t.match(await page.getByTestId('window').textContent(), /^open until/, 'the all-day window is open')
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid=attempts]')?.textContent ?? '0') > 0, undefined, { timeout: 60_000 })
+  // Every contact called once: Anna and Carla reached (put through to an agent), Gino busy.
+  await page.waitForFunction(() => document.querySelector('[data-testid=attempts]')?.textContent === '3' && document.querySelector('[data-testid=reached]')?.textContent === '2', undefined, { timeout: 60_000 })
+  t.equal(await page.getByTestId('busy').textContent(), '1')
+  t.equal(await page.getByTestId('put-through').textContent(), '2')
+  t.equal(await page.getByTestId('abandon-rate').textContent(), '0.0%', 'nobody abandoned')
   await page.getByTestId('chart-attempts').locator('svg rect[data-series]').first().waitFor()
   await page.getByTestId('chart-hours').locator('svg rect[data-series="attempts"]').first().waitFor()
   t.not(await page.getByTestId('last-activity').textContent(), '–', 'the hour of the last attempts')
-  const progress = (await b.api<{ attempts: number }>('campaigns', 'GET', '/api/campaigns/page-test/progress')).body
-  t.ok(progress.attempts > 0, `the dialer called (${progress.attempts} attempts)`)
+  t.match((await b.api('campaigns', 'GET', '/api/campaigns/page-test/progress')).body, { attempts: 3, reached: 2, byOutcome: { reached: 2, busy: 1 } }, 'the page shows what the API says')
   await b.shot(page, 'campaigns-progress')
 
   // Pause: the status changes, uploads are open again.

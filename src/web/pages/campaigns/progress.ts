@@ -37,7 +37,7 @@ function abandonBadge(p: Progress): HTMLElement {
 function windowText(p: Progress, tz: string | undefined): string {
   const w = p.window
   if (!w) return '–'
-  if (w.open) return `open until ${when(w.closesAt, tz).slice(-5)}`
+  if (w.open) return w.closesAt ? `open until ${when(w.closesAt, tz)}` : 'open'
   return w.nextOpensAt ? `closed; opens ${when(w.nextOpensAt, tz)}` : 'closed; no window within a year'
 }
 
