@@ -301,8 +301,9 @@ export class CallSession {
   /** Ends the call from the operator's desk or a supervisor: the caller is hung up (call.ended says by whom). */
   async hangup(opts: { by?: string } = {}): Promise<TransferResult> {
     if (this.isGone) return { ok: false, code: 'CALL_GONE', message: 'the caller has hung up' }
-    await this.d.telephony.channels.hangup(this.channelId).catch(() => undefined)
+    // Gone first, with the reason: the channel's hangup events must not name the call's end.
     this.callerGone(opts.by ? `hung up by ${opts.by}` : 'hung up by engine')
+    await this.d.telephony.channels.hangup(this.channelId).catch(() => undefined)
     return { ok: true }
   }
 
