@@ -75,6 +75,12 @@ t.test('a campaign manager creates, uploads, starts, pauses and exports; a viewe
   t.equal(await page.getByTestId('status-page-test').textContent(), 'draft', 'listed as a draft')
   t.match(page.url(), /#page-test$/, 'selected: its id in the hash')
 
+  // Nothing to call yet: the start is refused with the API's reason.
+  await page.getByTestId('actions').getByRole('button', { name: 'Start' }).click()
+  await page.getByTestId('detail-status').filter({ hasText: 'Start refused' }).waitFor()
+  t.match(await page.getByTestId('detail-status').textContent(), /no contacts: upload a list before starting it/)
+  t.equal(await page.getByTestId('detail').getByTestId('status').textContent(), 'draft', 'still a draft')
+
   // Upload through the file input.
   await page.getByTestId('contacts-file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) })
   await page.getByRole('button', { name: 'Upload' }).click()
@@ -138,9 +144,9 @@ t.test('a campaign manager creates, uploads, starts, pauses and exports; a viewe
   t.equal(csv.length, 1 + 3, 'a row per contact')
 
   t.same(
-    errors.filter((e) => !/status of 400/.test(e)),
+    errors.filter((e) => !/status of (400|409)/.test(e)),
     [],
-    'no script errors (the invalid definition is a 400 by design)',
+    'no script errors (the invalid definition and the early start are refused by design)',
   )
 
   // A viewer: the list and the progress, no control that changes anything.

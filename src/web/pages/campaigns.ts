@@ -103,11 +103,16 @@ mountPage({
       else replace(side, placeholder())
     })
 
-    // A running campaign's figures are read again every few seconds (one read at a time).
+    // A running campaign's figures are read again every few seconds (one read at a time); the
+    // list every fifth time (campaigns started, paused or completed elsewhere).
     let timer: ReturnType<typeof setTimeout> | undefined
     let ended = false
+    let ticks = 0
     const tick = async () => {
-      if (detail && detail.status() === 'running' && document.visibilityState !== 'hidden') await detail.refresh()
+      if (document.visibilityState !== 'hidden') {
+        if (detail && detail.status() === 'running') await detail.refresh()
+        if (++ticks % 5 === 0) await loadList()
+      }
       if (!ended) timer = setTimeout(() => void tick(), REFRESH_MS)
     }
     timer = setTimeout(() => void tick(), REFRESH_MS)
