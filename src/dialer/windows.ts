@@ -57,8 +57,10 @@ function rangeEnd(schedule: Schedule, t: number): number | undefined {
 export function windowEnd(schedule: Schedule, t: number): number | undefined {
   let end = rangeEnd(schedule, t)
   if (end === undefined) return undefined
-  // Touching ranges continue the window (bounded: a week of back-to-back ranges at most).
-  for (let i = 0; i < 7 * 48; i++) {
+  // Touching ranges continue the window, for a week at most (a window open round the clock
+  // every day "closes" a week on: the caller only needs to know it is open well beyond now).
+  const horizon = t + 7 * 86_400_000
+  while (end < horizon) {
     const more = rangeEnd(schedule, end)
     if (more === undefined || more <= end) break
     end = more

@@ -25,6 +25,10 @@ t.test('windowEnd: when the current window closes (the service stops launching t
   t.equal(windowEnd(touching, utc(2026, 11, 23, 9, 15)), utc(2026, 11, 23, 12, 0), 'touching ranges are one window (13:00 Rome)')
   const overnight: Schedule = { days: { mon: ['22:00-24:00'], tue: ['00:00-01:00'] } }
   t.equal(windowEnd(overnight, utc(2026, 11, 23, 21, 30)), utc(2026, 11, 24, 0, 0), 'across midnight: Tuesday 01:00 Rome')
+  const always = { timezone: 'Europe/Rome', days: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00-24:00']])) }
+  const t0 = utc(2026, 11, 23, 9, 30)
+  const end = windowEnd(always as typeof W, t0)!
+  t.ok(end >= t0 + 7 * 86_400_000 && end <= t0 + 8 * 86_400_000, 'open round the clock: the window reaches a week on, not a year')
 })
 
 t.test('nextWindowStart and dialableAt', async (t) => {
