@@ -160,7 +160,7 @@ export async function bootEngine(o: BootOptions): Promise<Engine> {
   // cannot, or the app cannot start, what was started is closed again.
   let api: EngineApi | undefined
   try {
-    api = await startEngineApi({ config, app, store, telephony, clock, log, sections: sections.sections, sectionsFile: at(config.paths.sections), metrics, ...(campaigns ? { campaigns } : {}), flows: flows.ids(), flowRegistry: flows })
+    api = await startEngineApi({ config, app, store, telephony, clock, log, sections: sections.sections, sectionsFile: at(config.paths.sections), metrics, ...(campaigns ? { campaigns } : {}), flows: () => flows.ids(), flowRegistry: flows })
     await app.start()
   } catch (err) {
     await api?.close()

@@ -48,7 +48,7 @@ export interface EngineApiOptions {
   /** Metrics (built by the boot so the ARI client can report its requests); default: a new one. */
   metrics?: EngineMetrics
   /** Flow ids a message campaign may name (checked when given). */
-  flows?: string[]
+  flows?: string[] | (() => string[])
   /** The sections file (config/sections.yaml): with it, sections and agents are edited through the API (written back, applied live). */
   sectionsFile?: string
   /** The flow registry: the flow routes (/api/flows) read, validate, upload and roll back through it. */

@@ -72,7 +72,7 @@ export interface HttpDeps {
    * Outbound campaigns and the opt-out register (the dialer reads the same store). Campaigns
    * may name the sections above; flows are checked when given.
    */
-  campaigns?: { store: CampaignStore; flows?: string[]; uploadLimitBytes?: number }
+  campaigns?: { store: CampaignStore; flows?: string[] | (() => string[]); uploadLimitBytes?: number }
   /** The operator desk's settings (pause reasons, softphone): GET /api/desk. */
   desk?: DeskSettings
   /**
@@ -146,7 +146,8 @@ export async function buildHttpServer(d: HttpDeps): Promise<HttpServer> {
   })
   if (d.campaigns) {
     const { store, flows, uploadLimitBytes } = d.campaigns
-    const refs = { sections: d.sections.map((s) => s.id), ...(flows ? { flows } : {}) }
+    // Read at each check: a flow created through the API may be named at once.
+    const refs = () => ({ sections: d.sections.map((s) => s.id), ...(flows ? { flows: typeof flows === 'function' ? flows() : flows } : {}) })
     await app.register(campaignRoutes, { store, clock: d.clock, refs, ...(uploadLimitBytes !== undefined ? { uploadLimitBytes } : {}), ...(d.audit ? { audit: d.audit } : {}) })
     await app.register(optOutRoutes, { store, clock: d.clock, ...(d.audit ? { audit: d.audit } : {}) })
   }

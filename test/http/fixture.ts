@@ -107,7 +107,7 @@ export async function startApi(t: Test, o: { docs?: boolean; uploadLimitBytes?: 
   const app = await buildHttpServer({
     flows: flows.registry,
     configuration: { control: config.control, store },
-    campaigns: { store: campaigns, flows: ['national'], ...(o.uploadLimitBytes !== undefined ? { uploadLimitBytes: o.uploadLimitBytes } : {}) },
+    campaigns: { store: campaigns, flows: () => flows.registry.ids(), ...(o.uploadLimitBytes !== undefined ? { uploadLimitBytes: o.uploadLimitBytes } : {}) },
     calls,
     desk: o.desk ?? { pauseReasons: ['break', 'lunch'], webrtc: { wsUrl: '' } },
     log,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import t from 'tap'
-import { auth, startApi } from './fixture.js'
+import { auth, campaignDefinition, startApi } from './fixture.js'
 
 const SUP = auth('tok-supervisor')
 const yaml = (h: Record<string, string>) => ({ ...h, 'content-type': 'text/yaml' })
@@ -185,4 +185,6 @@ t.test('upload of a new id creates the flow (201)', async (t) => {
   )
   t.match(await audit.list(), [{ action: 'flow.create', target: 'flow:info' }])
   t.equal((await app.inject({ method: 'PUT', url: '/api/flows/bad..id', headers: yaml(SUP), payload: text })).statusCode, 400, 'ids are checked')
+  const campaign = await app.inject({ method: 'POST', url: '/api/campaigns', headers: auth('tok-manager'), payload: campaignDefinition('news', { mode: 'message', messageFlow: 'info' }) })
+  t.equal(campaign.statusCode, 201, 'a message campaign may name the new flow at once, without a restart')
 })

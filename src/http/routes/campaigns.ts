@@ -33,8 +33,8 @@ import { iso, Nullable, StringEnum } from '../schemas.js'
 export interface CampaignRoutesOptions {
   store: CampaignStore
   clock: { now(): number }
-  /** Sections (and flows) a campaign may name; unknown ones are errors when given. */
-  refs?: CampaignRefs
+  /** Sections (and flows) a campaign may name; unknown ones are errors when given. A function is read at each check (flows created through the API count at once). */
+  refs?: CampaignRefs | (() => CampaignRefs)
   /** Largest contact list accepted, bytes (default 100 MB). */
   uploadLimitBytes?: number
   /** Contacts per store batch of the upload (default 1,000). */
@@ -207,6 +207,7 @@ async function* limited(src: AsyncIterable<Buffer>, max: number): AsyncGenerator
 }
 
 export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = async (app, o) => {
+  const refs = (): CampaignRefs | undefined => (typeof o.refs === 'function' ? o.refs() : o.refs)
   app.addSchema(CampaignRecordSchema)
   app.addSchema(ImportReportSchema)
   app.addSchema(ProgressSchema)
@@ -233,8 +234,8 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
     let r: ReturnType<typeof validateCampaign>
     if (typeof body === 'string') {
       const parsed = parseYaml(body, '<request>').source.value
-      r = id !== undefined && isPlain(parsed) && !('id' in parsed) ? validateCampaign({ id, ...parsed }, '<request>', o.refs) : parseCampaign(body, '<request>', o.refs)
-    } else r = validateCampaign(id !== undefined && isPlain(body) && !('id' in body) ? { id, ...body } : body, '<request>', o.refs)
+      r = id !== undefined && isPlain(parsed) && !('id' in parsed) ? validateCampaign({ id, ...parsed }, '<request>', refs()) : parseCampaign(body, '<request>', refs())
+    } else r = validateCampaign(id !== undefined && isPlain(body) && !('id' in body) ? { id, ...body } : body, '<request>', refs())
     if (!r.config) {
       const errors = r.errors.filter((e) => e.severity !== 'warning').map((e) => ({ path: pointer(e.path), message: e.message, line: e.line, column: e.column }))
       const first = errors[0]
