@@ -86,7 +86,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
   app.get(
     '/api/stats',
     {
-      config: { roles: ['supervisor', 'viewer'] },
+      config: { roles: ['supervisor', 'viewer', 'campaign_manager', 'agent'] },
       schema: {
         tags: ['stats'],
         summary: 'Per section and interval: offered, answered, abandoned, abandon rate, service level, waits, handle time',
@@ -106,7 +106,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
   app.get(
     '/api/stats.csv',
     {
-      config: { roles: ['supervisor', 'viewer'] },
+      config: { roles: ['supervisor', 'viewer', 'campaign_manager', 'agent'] },
       schema: {
         tags: ['stats'],
         summary: 'The same rows as CSV (RFC 4180, header row, times in UTC)',

@@ -17,8 +17,8 @@
  * Colours: a longest wait or an estimated wait over the section's target answer time, and a
  * service level under the section's target percentage, are shown in red (only when the target
  * is known: the statistics give the target time; the target percentage comes from GET
- * /api/sections when that route answers). The statistics are for supervisors and viewers; the
- * other roles see the live figures only.
+ * /api/sections when that route answers). Every role reads the statistics (per section, no
+ * personal data); if they are refused, the page shows the live figures only.
  */
 import { api, ApiError } from '../lib/api.js'
 import { barChart, lineChart } from '../lib/chart.js'
@@ -317,7 +317,7 @@ mountPage({
       } catch (err) {
         if (err instanceof ApiError && err.status === 403) {
           statsDenied = true
-          statsNote = 'Today’s figures are for supervisors and viewers; the live figures are shown.'
+          statsNote = 'Today’s figures are not available to your role; the live figures are shown.'
         } else {
           offset = undefined // the engine's day may have turned: learn its time again
           statsNote = `Today’s figures could not be read: ${(err as Error).message}`
