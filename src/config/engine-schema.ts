@@ -72,7 +72,7 @@ const HttpProps = {
   pauseReasons: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, uniqueItems: true, description: 'Pause reasons the operator desk offers' }),
   webrtc: Type.Object(
     {
-      wsUrl: Type.String({ pattern: '^(wss?://.+)?$', expected: "a ws:// or wss:// URL, or ''", description: "Asterisk's WebSocket SIP transport the desk softphone registers to, e.g. wss://pbx.example.it:8089/ws; '' = no softphone" }),
+      wsUrl: Type.String({ pattern: '^(wss?://.+)?$', expected: "a ws:// or wss:// URL, or ''", description: "Asterisk's WebSocket SIP transport the desk softphone registers to, e.g. wss://pbx.example.it:8089/ws; '' = no softphone (env CENTRALINO_WEBRTC_WS_URL)" }),
       domain: Type.Optional(Type.String({ minLength: 1, description: 'SIP domain of the agents (sip:<agentId>@domain); default the host of wsUrl' })),
     },
     { additionalProperties: false, description: 'The operator desk softphone (sip.js over WebSocket): the SIP user is the agent id, the operator types the password' },
@@ -182,6 +182,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'CENTRALINO_LOG_LEVEL', path: ['log', 'level'], kind: 'string', values: LOG_LEVELS },
   { name: 'CENTRALINO_HTTP_PORT', path: ['http', 'port'], kind: 'port' },
   { name: 'CENTRALINO_HTTP_HOST', path: ['http', 'host'], kind: 'string' },
+  { name: 'CENTRALINO_WEBRTC_WS_URL', path: ['http', 'webrtc', 'wsUrl'], kind: 'string' },
   { name: 'CENTRALINO_BACKOFFICE_URL', path: ['backOffice', 'baseUrl'], kind: 'string' },
   { name: 'CENTRALINO_STORE', path: ['store', 'kind'], kind: 'string', values: ['memory', 'redis'] },
   { name: 'CENTRALINO_REDIS_URL', path: ['store', 'url'], kind: 'string' },

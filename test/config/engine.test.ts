@@ -127,6 +127,9 @@ t.test('the schema documents the environment variable of each override', async (
 })
 
 t.test('operator desk settings: default pause reasons and no softphone; a file sets them; a bad WebSocket URL is an error', async (t) => {
+  const env = parseEngineConfig(undefined, 'defaults', { CENTRALINO_WEBRTC_WS_URL: 'wss://pbx.example.it:8089/ws' })
+  t.equal(env.config.http.webrtc.wsUrl, 'wss://pbx.example.it:8089/ws', 'the environment sets the softphone URL (containers)')
+  t.match(parseEngineConfig(undefined, 'defaults', { CENTRALINO_WEBRTC_WS_URL: 'http://x' }).errors, [{ file: 'environment', path: 'CENTRALINO_WEBRTC_WS_URL', message: /invalid value/ }], 'and is checked like the file, the error naming the variable')
   const d = parseEngineConfig(undefined, 'defaults', {})
   t.same(d.config.http.pauseReasons, ['break', 'lunch', 'training', 'back-office', 'meeting'])
   t.same(d.config.http.webrtc, { wsUrl: '' })
