@@ -63,6 +63,8 @@ process.stdout.write(
 )
 const demoToken = Object.keys(config.http.tokens).length === 0 ? ', Authorization: Bearer demo-supervisor' : ''
 process.stdout.write(`API at ${engine.apiUrl} (e.g. GET /api/agents${demoToken}), OpenAPI at ${engine.apiUrl}/docs\n`)
+const demoUsers = Object.keys(config.http.users ?? {}).length === 0 ? ': log in as supervisor, campaigns, op101 or viewer, password demo' : ''
+process.stdout.write(`Pages at ${engine.apiUrl}/ (wallboard, flows, campaigns, operator desk)${demoUsers}\n`)
 traffic.start()
 
 const tick = setInterval(() => {
