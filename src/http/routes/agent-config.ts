@@ -15,9 +15,9 @@ import { AgentFileSchema, type AgentConfig } from '../../config/sections.js'
 import type { AgentRecord } from '../../domain/acd.js'
 import { AppError } from '../../domain/errors.js'
 import { errorResponses } from '../errors.js'
-import { AgentStateSchema } from '../schemas.js'
+import { AgentStateSchema, typeboxValidator } from '../schemas.js'
 import { audited } from './audit.js'
-import { typeboxValidator, type ConfigRoutesOptions } from './sections.js'
+import type { ConfigRoutesOptions } from './sections.js'
 
 const AgentId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64 })
 

@@ -15,10 +15,8 @@
 import type { AuditLog } from '../../domain/audit.js'
 import { audited } from './audit.js'
 import { Readable } from 'node:stream'
-import { Type, type FastifyPluginAsyncTypebox, type Static, type TSchema } from '@fastify/type-provider-typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox'
 import { errorCodes, type FastifyRequest } from 'fastify'
-import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/types/schema.js'
 import type { CampaignStatus } from '../../domain/campaign.js'
 import type { CampaignRecord, CampaignStore } from '../../domain/campaign-store.js'
 import { AppError } from '../../domain/errors.js'
@@ -28,7 +26,7 @@ import { exportCampaignCsv } from '../campaign-csv.js'
 import { progressOf } from '../campaign-progress.js'
 import { UploadQuery, uploadContacts } from '../campaign-upload.js'
 import { errorResponses } from '../errors.js'
-import { iso, Nullable, StringEnum } from '../schemas.js'
+import { bodyLeftToHandler, iso, Nullable, StringEnum } from '../schemas.js'
 
 export interface CampaignRoutesOptions {
   store: CampaignStore
@@ -175,22 +173,6 @@ export function recordBody(r: CampaignRecord) {
 /** 'windows.days.mon.0' -> '/body/windows/days/mon/0' (the API's paths are JSON pointers). */
 const pointer = (path: string) => `/body${path === '' ? '' : `/${path.split('.').join('/')}`}`
 
-/**
- * Validation of the params and querystring only (TypeBox), the body being left to the handler:
- * a campaign definition is checked by validateCampaign (every error with its path and
- * position), a contact list is a stream. Failures take the shape of the framework's own.
- */
-function bodyLeftToHandler<S>({ schema, httpPart }: FastifyRouteSchemaDef<S>): FastifyValidationResult {
-  if (httpPart === 'body') return () => true
-  const check = TypeCompiler.Compile(schema as unknown as TSchema)
-  return (data: unknown) => {
-    if (check.Check(data)) return true
-    const err = Object.assign(new Error('invalid request'), {
-      validation: [...check.Errors(data)].map((e) => ({ instancePath: e.path, keyword: 'schema', message: e.message })),
-    })
-    return { error: err }
-  }
-}
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']
 

@@ -5,9 +5,8 @@
  * supervisors (src/acd/config-control.ts: written to config/sections.yaml, checked as the file
  * is, applied to routing at once), audited with the old and new version.
  */
-import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/types/schema.js'
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { typeboxValidator } from '../schemas.js'
 import type { ConfigControl, EditableSectionKey, Patch } from '../../acd/config-control.js'
 import { EDITABLE_SECTION_KEYS } from '../../acd/config-control.js'
 import { sectionFigures, type SectionFigures } from '../../acd/queue-admin.js'
@@ -27,21 +26,6 @@ export interface ConfigRoutesOptions {
   audit?: AuditLog
 }
 
-/**
- * Requests validated with TypeBox itself (the configuration file's schemas carry the
- * `expected` wording its loader prints, which the framework's validator would refuse as an
- * unknown keyword). Failures take the shape of the framework's own (400 with every path).
- */
-export function typeboxValidator<S>({ schema }: FastifyRouteSchemaDef<S>): FastifyValidationResult {
-  const check = TypeCompiler.Compile(schema as unknown as TSchema)
-  return (data: unknown) => {
-    if (check.Check(data)) return true
-    const err = Object.assign(new Error('invalid request'), {
-      validation: [...check.Errors(data)].map((e) => ({ instancePath: e.path, keyword: 'schema', message: e.message })),
-    })
-    return { error: err }
-  }
-}
 
 export const SectionId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64 })
 
