@@ -11,6 +11,7 @@
  * counts from when the desk first saw the call: the engine's clock may run faster than the
  * browser's (the demo), so its timestamps are shown, not subtracted from the browser's time.
  */
+import type { LiveCall } from '../../calls/control.js'
 import { api, ApiError, type Session } from '../lib/api.js'
 import { duration, flash, h, replace } from '../lib/dom.js'
 import { mountPage } from '../lib/shell.js'
@@ -28,17 +29,8 @@ interface Agent {
   callId?: string
 }
 
-interface Call {
-  callId: string
-  phase: string
-  startedAt: number
-  caller?: string
-  section?: string
-  agentId?: string
-  trail?: string[]
-  collected?: string[]
-  given?: Record<string, string>
-}
+/** A live call as GET /api/calls gives it; `given`: what the caller typed, for the agent on the call only. */
+type Call = LiveCall & { given?: Record<string, string> }
 
 interface DeskSettings {
   agentId?: string

@@ -1,5 +1,7 @@
 /** The campaign API's answers as the page reads them (src/http/routes/campaigns.ts has the schemas). */
-export type CampaignStatus = 'draft' | 'running' | 'paused' | 'stopped' | 'completed'
+import type { CampaignStatus } from '../../../domain/campaign.js'
+
+export type { CampaignStatus }
 
 export interface Campaign {
   id: string
@@ -42,16 +44,8 @@ export interface Progress {
   window?: { open: boolean; closesAt: string | null; nextOpensAt: string | null }
 }
 
-export interface ImportReport {
-  campaignId: string
-  rows: number
-  imported: number
-  merged: number
-  rejected: number
-  optedOut: number
-  noConsent: number
-  rejectedRows: Array<{ line: number; reason: string; value?: string }>
-}
+/** The upload's answer: the importer's report as the API sends it. */
+export type { ImportReport } from '../../../domain/campaign.js'
 
 /** The status changes and the states they come from (TRANSITIONS of the routes). */
 export const ACTIONS: ReadonlyArray<{ action: 'start' | 'pause' | 'resume' | 'stop'; label: string; from: readonly CampaignStatus[]; kind?: string }> = [
