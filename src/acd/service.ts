@@ -12,14 +12,15 @@
  * in rolling windows in memory (per engine: each learns from the calls it handles); and it
  * records who served a citizen (store.history) when a call connects, for continuity.
  */
-import type { AgentDef, AgentRecord, AgentState, QueueEntry, SectionDef } from '../domain/acd.js'
+import type { AgentDef, AgentRecord, QueueEntry, SectionDef } from '../domain/acd.js'
 import type { TimerHandle } from '../domain/clock.js'
 import { AgentBook } from './agent-book.js'
 import { interruptedCallback, placeCallback, type CallbackBooks } from './callback-offer.js'
-import { DEFAULT_HANDLE_SEC, estimateWait, QueueOutcomes } from './ewt.js'
+import { QueueOutcomes } from './ewt.js'
 import { CALLBACK_TAKEOVER_MS, type AcdDeps, type AcdSnapshot, type ConnectResult, type JoinParams, type QueueStatus } from './types.js'
-import { callersAhead, nextRoutingChange, planAssignments, servingAgents } from './routing.js'
+import { nextRoutingChange, planAssignments } from './routing.js'
 import { planFromHeads } from './routing-read.js'
+import { QueueViews } from './views.js'
 
 export type { AcdDeps, AcdSnapshot, AgentConnector, CallbackRequest, CallbackResult, ConnectRequest, ConnectResult, JoinParams, QueueStatus } from './types.js'
 export { CALLBACK_TAKEOVER_MS } from './types.js'
@@ -34,6 +35,7 @@ export class AcdService {
   readonly outcomes = new QueueOutcomes()
   private readonly agents: AgentBook
   private readonly books: CallbackBooks
+  private readonly views: QueueViews
   private dispatching = false
   private peerTimer: TimerHandle | undefined
   private again = false
@@ -49,6 +51,7 @@ export class AcdService {
     this.defs = new Map(d.agents.map((a) => [a.id, a]))
     this.agents = new AgentBook({ store: d.store, clock: d.clock, sections: this.sections, onReady: () => this.dispatch(), track: (p) => this.track(p) })
     this.books = { d, agents: this.agents, recordServed: (caller, agentId) => this.recordServed(caller, agentId) }
+    this.views = new QueueViews({ store: d.store, clock: d.clock, sections: this.sections, agentsNow: () => this.agentsNow(), handleTimes: this.agents.handleTimes, outcomes: this.outcomes })
   }
 
   /** Handle times of the calls this engine connected (for the estimated wait). */
@@ -248,48 +251,18 @@ export class AcdService {
     return (await this.status(callId, false))?.ahead
   }
 
-  /** The caller's entry, callers ahead and estimated wait; undefined when it is not queued. */
-  async status(callId: string, withWait = true): Promise<QueueStatus | undefined> {
-    const entries = await this.allEntries()
-    const entry = entries.find((e) => e.callId === callId)
-    if (!entry) return undefined
-    const agents = await this.agentsNow()
-    const ctx = { sections: this.sections, now: this.d.clock.now(), agents }
-    const ahead = callersAhead(entries, callId, ctx) ?? 0
-    if (!withWait) return { entry, ahead, waitSec: undefined }
-    const prior = this.sections.get(entry.section)?.expectedHandleSec ?? DEFAULT_HANDLE_SEC
-    const serving = servingAgents(entry, agents, ctx).map((a) => ({ state: a.state, handleSec: this.handleTimes.agent(entry.section, a.id, prior) }))
-    return { entry, ahead, waitSec: estimateWait({ ahead, agents: serving, abandonShare: this.outcomes.abandonShare(entry.section) }) }
+  /** The caller's entry, callers ahead and estimated wait; undefined when it is not queued (views.ts). */
+  status(callId: string, withWait = true): Promise<QueueStatus | undefined> {
+    return this.views.status(callId, withWait)
   }
 
-  /**
-   * What a caller joining each section now would be told (wallboard), given how many wait there
-   * (the snapshot the caller already read: everyone waiting is ahead of it); the estimate uses
-   * the agents who would serve it and their handle times. The agents are read once for all.
-   * Undefined for a section nobody serves, or an unknown one.
-   */
-  async sectionEstimates(waiting: Readonly<Record<string, number>>): Promise<Record<string, number | undefined>> {
-    const now = this.d.clock.now()
-    const agents = await this.agentsNow()
-    const out: Record<string, number | undefined> = {}
-    for (const [sectionId, ahead] of Object.entries(waiting)) {
-      const section = this.sections.get(sectionId)
-      if (!section) {
-        out[sectionId] = undefined
-        continue
-      }
-      const probe: QueueEntry = { callId: 'wallboard-probe', section: sectionId, priority: 0, enteredAt: now, seq: Number.MAX_SAFE_INTEGER, lang: 'it', status: 'waiting' }
-      const prior = section.expectedHandleSec ?? DEFAULT_HANDLE_SEC
-      const serving = servingAgents(probe, agents, { sections: this.sections, now }).map((a) => ({ state: a.state, handleSec: this.handleTimes.agent(sectionId, a.id, prior) }))
-      out[sectionId] = estimateWait({ ahead, agents: serving, abandonShare: this.outcomes.abandonShare(sectionId) })
-    }
-    return out
+  /** What a caller joining each section now would be told, given how many wait there (views.ts). */
+  sectionEstimates(waiting: Readonly<Record<string, number>>): Promise<Record<string, number | undefined>> {
+    return this.views.sectionEstimates(waiting)
   }
 
-  private async allEntries(): Promise<QueueEntry[]> {
-    const entries: QueueEntry[] = []
-    for (const s of this.sectionList()) entries.push(...(await this.d.store.queues.list(s.id)))
-    return entries
+  snapshot(): Promise<AcdSnapshot> {
+    return this.views.snapshot()
   }
 
   /** Agent records with the configured skills and sections (a config change applies at once). */
@@ -351,23 +324,6 @@ export class AcdService {
 
   async pause(agentId: string, reason: string): Promise<boolean> {
     return !!(await this.agents.transition(agentId, ['ready', 'wrap_up'], 'paused', { pauseReason: reason }))
-  }
-
-  async snapshot(): Promise<AcdSnapshot> {
-    const now = this.d.clock.now()
-    const sections = []
-    for (const s of this.sectionList()) {
-      const entries = await this.d.store.queues.list(s.id)
-      sections.push({
-        id: s.id,
-        waiting: entries.filter((e) => e.status === 'waiting').length,
-        offered: entries.filter((e) => e.status === 'offered').length,
-        longestWaitMs: entries.reduce((m, e) => Math.max(m, now - e.enteredAt), 0),
-      })
-    }
-    const agents: Record<AgentState, number> = { logged_out: 0, ready: 0, reserved: 0, on_call: 0, wrap_up: 0, paused: 0 }
-    for (const a of await this.d.store.agents.list()) agents[a.state]++
-    return { sections, agents }
   }
 
   /** Offers waiting callers to ready agents; runs one at a time, again if asked meanwhile. */
