@@ -95,10 +95,13 @@ export function softphonePanel(settings: SoftphoneSettings, o: { endpoint?: stri
   }
   const stopUser = async () => {
     const u = user
+    const wasRegistered = state.kind === 'registered'
     user = undefined
     callState('idle')
     if (!u) return
-    await u.unregister().catch(() => undefined)
+    // Only a registration that succeeded is withdrawn: a de-REGISTER after a refused password
+    // carries the wrong credentials again and Asterisk counts each as a failed login.
+    if (wasRegistered) await u.unregister().catch(() => undefined)
     await u.disconnect().catch(() => undefined)
     show({ kind: 'unregistered' })
   }
@@ -110,7 +113,15 @@ export function softphonePanel(settings: SoftphoneSettings, o: { endpoint?: stri
     const u = new SimpleUser(wsUrl, {
       aor,
       media: { constraints: { audio: true, video: false }, remote: { audio } },
-      userAgentOptions: { authorizationUsername: settings.user, authorizationPassword: password.value, logBuiltinEnabled: false },
+      userAgentOptions: {
+        authorizationUsername: settings.user,
+        authorizationPassword: password.value,
+        logBuiltinEnabled: false,
+        // No STUN server: sip.js would otherwise ask stun.l.google.com on every call (from the
+        // operators' network, and up to 5 s of ICE gathering before answering when it cannot be
+        // reached). Asterisk (ice_support) learns the browser's address from its ICE checks.
+        sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
+      },
       reconnectionAttempts: 0,
       delegate: {
         onRegistered: () => show({ kind: 'registered' }),
@@ -118,7 +129,8 @@ export function softphonePanel(settings: SoftphoneSettings, o: { endpoint?: stri
           if (user === u && state.kind === 'registered') show({ kind: 'unregistered' })
         },
         onServerDisconnect: (err) => {
-          if (user === u) show({ kind: 'failed', reason: err ? `connection lost (${err.message})` : 'connection closed' })
+          // SimpleUser does not pass the error on: name the server instead.
+          if (user === u) show({ kind: 'failed', reason: err ? `connection to ${wsUrl} lost (${err.message})` : `connection to ${wsUrl} closed` })
         },
         onCallReceived: () => {
           callState('ringing')
