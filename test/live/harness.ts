@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startEmbeddedBackOffice, type EmbeddedBackOffice } from '../../src/boot/backoffice.js'
 import { bootEngine, type Engine } from '../../src/boot/engine.js'
-import { parseEngineConfig } from '../../src/config/engine.js'
+import { parseEngineConfig, type EngineConfig } from '../../src/config/engine.js'
 import { ScaledClock } from '../../src/domain/clock.js'
 import type { CallEvent, CallEventType } from '../../src/domain/events.js'
 import { createLogger } from '../../src/domain/log.js'
@@ -69,7 +69,7 @@ export async function hangupTestChannels(ari: AriClient): Promise<number> {
   return mine.length
 }
 
-export async function startLiveHarness(env: LiveEnv, o: { proxy?: boolean } = {}): Promise<LiveHarness> {
+export async function startLiveHarness(env: LiveEnv, o: { proxy?: boolean; http?: Partial<EngineConfig['http']> } = {}): Promise<LiveHarness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'centralino-live-'))
   cpSync(path.join(ROOT, 'config'), path.join(dir, 'config'), { recursive: true })
   cpSync(path.join(ROOT, 'prompts/catalogue.yaml'), path.join(dir, 'prompts/catalogue.yaml'))
@@ -85,7 +85,7 @@ export async function startLiveHarness(env: LiveEnv, o: { proxy?: boolean } = {}
   const config = {
     ...r.config,
     // The engine's HTTP API on a free loopback port (as test/integration/harness.ts does).
-    http: { ...r.config.http, port: 0, host: '127.0.0.1' },
+    http: { ...r.config.http, ...o.http, port: 0, host: '127.0.0.1' },
     telephony: 'ari' as const,
     ari: { ...r.config.ari, url: proxy?.url ?? env.url, username: env.user, password: env.password },
     backOffice: { ...r.config.backOffice, baseUrl: backOffice.url },
