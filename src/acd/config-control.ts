@@ -55,6 +55,8 @@ export interface ConfigControlDeps {
   write: (text: string) => Promise<void>
   /** Makes the running engine use the new configuration (AcdService.reconfigure). */
   apply: (config: SectionsConfig) => Promise<void>
+  /** Tells the other engines (config-sync.ts) the new text, once written and applied here. */
+  publish?: (text: string) => Promise<void>
 }
 
 export interface Change<T> {
@@ -75,8 +77,8 @@ export class ConfigControl {
   }
 
   /** Builds a control over a file on disk, read now (its errors are thrown as CONFIG_INVALID). */
-  static async forFile(file: string, apply: ConfigControlDeps['apply']): Promise<ConfigControl> {
-    const d: ConfigControlDeps = { file, read: () => readFile(file, 'utf8'), write: (text) => atomicWrite(file, text), apply }
+  static async forFile(file: string, apply: ConfigControlDeps['apply'], publish?: ConfigControlDeps['publish']): Promise<ConfigControl> {
+    const d: ConfigControlDeps = { file, read: () => readFile(file, 'utf8'), write: (text) => atomicWrite(file, text), apply, ...(publish ? { publish } : {}) }
     return new ConfigControl(d, checked(await d.read(), file))
   }
 
@@ -139,7 +141,38 @@ export class ConfigControl {
     })
   }
 
-  /** One change at a time: read the file, edit, check, write, apply. */
+  /**
+   * Takes a whole text another engine changed (config-sync.ts): checked like a change of this
+   * engine's own (same checks, same sections), written and applied; 'unchanged' when the file
+   * already says it. Not published again. Runs in turn with this engine's changes.
+   */
+  adopt(text: string): Promise<'applied' | 'unchanged'> {
+    return this.serial(async () => {
+      if ((await this.d.read()) === text) return 'unchanged'
+      const config = this.checkedSameSections(text)
+      await this.d.write(text)
+      this.current = config
+      await this.d.apply(config)
+      return 'applied'
+    })
+  }
+
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(run, run)
+    this.queue = p.catch(() => undefined)
+    return p
+  }
+
+  private checkedSameSections(text: string): SectionsConfig {
+    const config = checked(text, this.d.file)
+    const was = this.current.sections.map((s) => s.id).join(',')
+    if (config.sections.map((s) => s.id).join(',') !== was) {
+      throw new AppError('CONFLICT', `the sections in ${this.d.file} are no longer those the engine runs (${was}): adding or removing a section takes a restart`)
+    }
+    return config
+  }
+
+  /** One change at a time: read the file, edit, check, write, apply, tell the other engines. */
   private change<T>(edit: (doc: Document) => { before: T | undefined; after: (c: SectionsConfig) => T | undefined } | Promise<{ before: T | undefined; after: (c: SectionsConfig) => T | undefined }>): Promise<Change<T>> {
     const run = async (): Promise<Change<T>> => {
       const text = await this.d.read()
@@ -147,19 +180,14 @@ export class ConfigControl {
       if (doc.errors.length > 0) checked(text, this.d.file) // throws with positions
       const plan = await edit(doc)
       const next = doc.toString()
-      const config = checked(next, this.d.file)
-      const was = this.current.sections.map((s) => s.id).join(',')
-      if (config.sections.map((s) => s.id).join(',') !== was) {
-        throw new AppError('CONFLICT', `the sections in ${this.d.file} are no longer those the engine runs (${was}): adding or removing a section takes a restart`)
-      }
+      const config = this.checkedSameSections(next)
       await this.d.write(next)
       this.current = config
       await this.d.apply(config)
+      await this.d.publish?.(next)
       return { before: plan.before, after: plan.after(config), config }
     }
-    const p = this.queue.then(run, run)
-    this.queue = p.catch(() => undefined)
-    return p
+    return this.serial(run)
   }
 }
 

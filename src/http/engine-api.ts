@@ -30,6 +30,8 @@ import { LiveHub } from './live.js'
 import { EngineMetrics } from './metrics.js'
 import { wallboardState } from './wallboard.js'
 import { ConfigControl } from '../acd/config-control.js'
+import { ConfigFollower } from '../acd/config-sync.js'
+import { createRedisConfigBoard } from '../adapters/redis/config-board.js'
 
 export interface EngineApiOptions {
   config: Pick<EngineConfig, 'http' | 'escalations' | 'telephony' | 'store'>
@@ -127,6 +129,16 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     onError: (err) => log.warn({ err }, 'live picture not read'),
   })
   const service = new EscalationService({ store, clock: o.clock, log: o.log.child({ component: 'escalations' }), onChange: () => poster?.kick() })
+  // Sections and agents edited through the API: with engines sharing a Redis, the change is
+  // posted for the others, and this engine follows theirs (acd/config-sync.ts).
+  const board = isRedisStore(o.store) ? createRedisConfigBoard(o.store) : undefined
+  let follower: ConfigFollower | undefined
+  const control = o.sectionsFile
+    ? await ConfigControl.forFile(o.sectionsFile, (c) => o.app.acd.reconfigure(c.sections, c.agents), board ? (text) => follower!.post(text, 'api') : undefined)
+    : undefined
+  if (board && control) {
+    follower = new ConfigFollower({ board, control, kind: 'sections', clock: o.clock, log: o.log.child({ component: 'config' }) })
+  }
   const server = await buildHttpServer({
     log,
     clock: o.clock,
@@ -143,7 +155,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     metrics,
     live,
     audit: isRedisStore(o.store) ? createRedisAuditLog(o.store) : createMemoryAuditLog(),
-    ...(o.sectionsFile ? { configuration: { control: await ConfigControl.forFile(o.sectionsFile, (c) => o.app.acd.reconfigure(c.sections, c.agents)), store: o.store } } : {}),
+    ...(control ? { configuration: { control, store: o.store } } : {}),
     ...(o.flowRegistry ? { flows: o.flowRegistry } : {}),
   })
   let url: string
@@ -154,6 +166,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     throw err
   }
   poster?.start()
+  await follower?.start()
   log.info({ url }, 'HTTP API listening')
   return {
     url,
@@ -164,6 +177,7 @@ export async function startEngineApi(o: EngineApiOptions): Promise<EngineApi> {
     live,
     async close() {
       live.stop()
+      await follower?.stop()
       await server.close()
       await poster?.stop()
     },

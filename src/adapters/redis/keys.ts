@@ -68,6 +68,8 @@ export interface RedisKeys {
   session(digest: string): string
   /** Failed logins of a user or a client address. */
   loginFailures(key: string): string
+  /** A configuration posted for every engine (kind: 'sections'). */
+  config(kind: string): string
 }
 
 export const DEFAULT_PREFIX = 'centralino'
@@ -105,5 +107,6 @@ export function redisKeys(prefix: string = DEFAULT_PREFIX): RedisKeys {
     audit: k('audit'),
     session: (digest) => k('sess', digest),
     loginFailures: (key) => k('lf', key),
+    config: (kind) => k('cfg', kind),
   }
 }
