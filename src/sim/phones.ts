@@ -53,7 +53,7 @@ export function startPhone(sim: Sim, ch: Channel, b: PhoneBehaviour): void {
   }
   if (b.busy || b.congestion) {
     const cause = b.busy ? 17 : 34
-    later(RING_AFTER_MS, () => {
+    later(Math.max(0, b.rejectAfterMs ?? RING_AFTER_MS), () => {
       ch.hangupCause = cause
       farEndIndication(sim, ch, b.busy ? 'busy' : 'congestion')
       queueHangup(sim, ch, cause)

@@ -15,6 +15,8 @@ export interface PhoneBehaviour {
   busy?: boolean
   /** Rejects with 503 (cause 34). */
   congestion?: boolean
+  /** With busy or congestion: the rejection comes this long after the dial (default 100 ms; a carrier's busy often takes a second or more). */
+  rejectAfterMs?: number
   /** No reachable contact: the channel cannot be created (500 Allocation failed). */
   unreachable?: boolean
   /** An answering machine: long greeting once answered (AMD says MACHINE). */
