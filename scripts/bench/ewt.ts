@@ -18,6 +18,7 @@
 import { DEFAULT_HANDLE_SEC, estimateWait, HandleTimes, QueueOutcomes } from '../../src/acd/ewt.js'
 import { callersAhead, planAssignments, servingAgents } from '../../src/acd/routing.js'
 import type { AgentRecord, QueueEntry, SectionDef } from '../../src/domain/acd.js'
+import { mulberry32 } from '../../src/sim/des/rng.js'
 
 type Dist = 'exponential' | 'lognormal'
 
@@ -40,17 +41,6 @@ interface Result {
 const HANDLE_MEAN = 240 // seconds; the engine's prior is DEFAULT_HANDLE_SEC (180): a wrong guess to recover from
 const PATIENCE_MEAN = 900 // seconds (exponential): some callers give up
 const ANNOUNCE_EVERY = 60
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = a
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function exp(r: () => number, mean: number): number {
   return -Math.log(1 - r()) * mean
@@ -123,7 +113,7 @@ function quantile(xs: number[], q: number): number {
 }
 
 function simulate(sc: Scenario, calls: number, seed: number): Result {
-  const r = rng(seed)
+  const r = mulberry32(seed)
   const section: SectionDef = {
     id: 'pens',
     name: 'Pensioni',

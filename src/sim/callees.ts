@@ -5,6 +5,7 @@
  * simulator meets the mix of a real list. Numbers may be pinned to a behaviour (tests); every
  * other endpoint (agents' phones) goes to `fallback`.
  */
+import { mulberry32 } from './des/rng.js'
 import type { PhoneBehaviour, PhoneResolver } from './types.js'
 
 export interface CalleeMix {
@@ -19,18 +20,6 @@ export interface CalleeMix {
   talkMs?: [number, number]
   /** A machine hangs up after its greeting and the message (ms; default 25,000). */
   machineHangupMs?: number
-}
-
-/** mulberry32: a small seeded PRNG. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** The number in a trunk dial string: 'PJSIP/+393331234567@trunk' → '+393331234567'. */
@@ -48,7 +37,7 @@ export interface CalleeModel {
 }
 
 export function calleeModel(mix: CalleeMix = {}, seed = 1, fallback: PhoneResolver = () => ({ answerAfterMs: 300 }), trunk = 'trunk'): CalleeModel {
-  const rnd = seededRandom(seed)
+  const rnd = mulberry32(seed)
   const pins = new Map<string, PhoneBehaviour>()
   const drawn: Record<string, number> = { person: 0, busy: 0, noAnswer: 0, machine: 0, congestion: 0 }
   const between = (r: [number, number]) => Math.round(r[0] + rnd() * (r[1] - r[0]))
