@@ -21,6 +21,7 @@ import { request } from 'undici'
 import { formatError } from '../config/errors.js'
 import { parseYaml } from '../config/yaml.js'
 import { readCampaign } from '../dialer/campaign-config.js'
+import type { ImportReport } from '../domain/campaign.js'
 import { parseOrUsage, UsageError, type CliIo } from './usage.js'
 
 export const CAMPAIGN_USAGE = [
@@ -217,16 +218,7 @@ async function upload(id: string, csv: string, args: Args, api: Api, io: CliIo):
   for (const k of ['delimiter', 'encoding', 'foreign'] as const) if (args.opts[k] !== undefined) q.set(k, args.opts[k])
   const path = `/api/campaigns/${encodeURIComponent(id)}/contacts${q.size > 0 ? `?${q}` : ''}`
   const res = await call(api, 'POST', path, { stream: createReadStream(csv), type: 'text/csv', length: size })
-  const rep = (await res.body.json()) as {
-    rows: number
-    imported: number
-    merged: number
-    rejected: number
-    optedOut: number
-    noConsent: number
-    rejectedRows: Array<{ line: number; reason: string; value?: string }>
-    warnings?: string[]
-  }
+  const rep = (await res.body.json()) as ImportReport
   if (args.json) {
     io.out(JSON.stringify(rep, null, 2))
     return 0
@@ -234,7 +226,6 @@ async function upload(id: string, csv: string, args: Args, api: Api, io: CliIo):
   io.out(`${csv}: ${rep.rows} rows, ${rep.imported} imported, ${rep.merged} merged, ${rep.rejected} rejected (${rep.optedOut} opted out, ${rep.noConsent} without consent)`)
   for (const r of rep.rejectedRows) io.out(`${csv}:${r.line}: ${r.reason}${r.value !== undefined ? ` (${JSON.stringify(r.value)})` : ''}`)
   if (rep.rejected > rep.rejectedRows.length) io.out(`... and ${rep.rejected - rep.rejectedRows.length} more rejected rows`)
-  for (const w of rep.warnings ?? []) io.err(`warning: ${w}`)
   return 0
 }
 
