@@ -3,7 +3,7 @@
  * (callers waiting, longest wait, agents who serve it), the pending callbacks with their place,
  * and cancelling one. Read from the store, so every engine sharing it answers the same.
  */
-import type { AgentDef, AgentRecord, QueueEntry, SectionDef } from '../domain/acd.js'
+import { configuredAgent, type AgentDef, type AgentRecord, type QueueEntry, type SectionDef } from '../domain/acd.js'
 import { AppError } from '../domain/errors.js'
 import type { Store } from '../domain/store.js'
 import { eligibility, isPresent, requirementOf, sectionMap } from './routing.js'
@@ -24,13 +24,10 @@ export interface SectionFigures {
   }
 }
 
-/** Store records with the configured sections and skills (as the queue service routes them). */
+/** Store records with the configured sections and skills (configuredAgent: as the queue service routes them). */
 export function configuredAgents(records: readonly AgentRecord[], defs: readonly AgentDef[]): AgentRecord[] {
   const byId = new Map(defs.map((d) => [d.id, d]))
-  return records.map((a) => {
-    const d = byId.get(a.id)
-    return d ? { ...a, sections: d.sections, ...(d.skills ? { skills: d.skills } : {}) } : a
-  })
+  return records.map((a) => configuredAgent(a, byId.get(a.id)))
 }
 
 export async function sectionFigures(store: Pick<Store, 'queues' | 'agents'>, sections: readonly SectionDef[], defs: readonly AgentDef[], now: number): Promise<Record<string, SectionFigures>> {

@@ -12,7 +12,7 @@
  * in rolling windows in memory (per engine: each learns from the calls it handles); and it
  * records who served a citizen (store.history) when a call connects, for continuity.
  */
-import type { AgentDef, AgentRecord, QueueEntry, SectionDef } from '../domain/acd.js'
+import { configuredAgent, type AgentDef, type AgentRecord, type QueueEntry, type SectionDef } from '../domain/acd.js'
 import type { TimerHandle } from '../domain/clock.js'
 import { AgentBook } from './agent-book.js'
 import { interruptedCallback, placeCallback, type CallbackBooks } from './callback-offer.js'
@@ -240,7 +240,7 @@ export class AcdService {
     if (this.retired.has(id)) return undefined
     const a = await this.d.store.agents.get(id)
     const def = a && this.defs.get(a.id)
-    return a && def ? { ...a, sections: def.sections, skills: def.skills } : a
+    return a && configuredAgent(a, def)
   }
 
   entry(callId: string): Promise<QueueEntry | undefined> {
@@ -267,10 +267,7 @@ export class AcdService {
 
   /** Agent records with the configured skills and sections (a config change applies at once). */
   private async agentsNow(): Promise<AgentRecord[]> {
-    return (await this.d.store.agents.list()).filter((a) => !this.retired.has(a.id)).map((a) => {
-      const def = this.defs.get(a.id)
-      return def ? { ...a, sections: def.sections, skills: def.skills } : a
-    })
+    return (await this.d.store.agents.list()).filter((a) => !this.retired.has(a.id)).map((a) => configuredAgent(a, this.defs.get(a.id)))
   }
 
   /** The agent's call is over: wrap-up for the section's time, then ready. */

@@ -151,6 +151,14 @@ export interface CallbackInfo {
   attempts: number
 }
 
+/**
+ * An agent's stored record with its configured sections and skills: the configuration
+ * applies over whatever the record says (skills removed from the configuration are gone).
+ */
+export function configuredAgent(a: AgentRecord, def: AgentDef | undefined): AgentRecord {
+  return def ? { ...a, sections: def.sections, skills: def.skills } : a
+}
+
 /** Service order of queue entries: priority (high first), then entry time, then arrival sequence. */
 export function compareEntries(a: QueueEntry, b: QueueEntry): number {
   return b.priority - a.priority || a.enteredAt - b.enteredAt || a.seq - b.seq
