@@ -5,6 +5,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
+import type { FastifyInstance } from 'fastify'
 import type { FastifyRouteSchemaDef, FastifyValidationResult } from 'fastify/types/schema.js'
 import type { AgentRecord } from '../domain/acd.js'
 import { CONSULTANCY_SECTIONS, ESCALATION_STATUSES, type Escalation } from '../domain/escalations.js'
@@ -165,4 +166,12 @@ export function typeboxValidator<S>({ schema }: FastifyRouteSchemaDef<S>): Fasti
  */
 export function bodyLeftToHandler<S>(def: FastifyRouteSchemaDef<S>): FastifyValidationResult {
   return def.httpPart === 'body' ? () => true : typeboxValidator(def)
+}
+
+/** The media types a YAML text may be sent as (flows, campaign definitions). */
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']
+
+/** Takes YAML bodies as text, for the handler to parse with positions (the plugin's routes only). */
+export function acceptYamlText(app: FastifyInstance): void {
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, text, done) => done(null, text))
 }

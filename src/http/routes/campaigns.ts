@@ -26,7 +26,7 @@ import { exportCampaignCsv } from '../campaign-csv.js'
 import { progressOf } from '../campaign-progress.js'
 import { UploadQuery, uploadContacts } from '../campaign-upload.js'
 import { errorResponses } from '../errors.js'
-import { bodyLeftToHandler, iso, Nullable, StringEnum } from '../schemas.js'
+import { acceptYamlText, bodyLeftToHandler, iso, Nullable, StringEnum } from '../schemas.js'
 
 export interface CampaignRoutesOptions {
   store: CampaignStore
@@ -174,7 +174,6 @@ export function recordBody(r: CampaignRecord) {
 const pointer = (path: string) => `/body${path === '' ? '' : `/${path.split('.').join('/')}`}`
 
 
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']
 
 const isCsvType = (req: FastifyRequest) => /^(text\/csv|application\/csv|text\/plain)\b/i.test(req.headers['content-type'] ?? '')
 
@@ -202,7 +201,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<CampaignRoutesOptions> = 
   // The contact list reaches the handler as the raw request stream (never buffered).
   app.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], (_req, payload, done) => done(null, payload))
   // A definition may be sent as YAML (the files' format; JSON is YAML too) as well as JSON.
-  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, text, done) => done(null, text))
+  acceptYamlText(app)
 
   const get = async (id: string) => {
     const r = await store.get(id)

@@ -19,7 +19,7 @@ import { AppError } from '../../domain/errors.js'
 import type { FlowOrigin, FlowRegistry, FlowVersion } from '../../ivr/registry.js'
 import { flowTree, nodeOfPath } from '../../ivr/tree.js'
 import { errorResponses } from '../errors.js'
-import { StringEnum } from '../schemas.js'
+import { acceptYamlText, StringEnum, YAML_TYPES } from '../schemas.js'
 import { audited } from './audit.js'
 
 export type FlowSource = Pick<FlowRegistry, 'ids' | 'current' | 'history' | 'compile' | 'install' | 'rollback'>
@@ -31,7 +31,6 @@ export interface FlowRoutesOptions {
   audit?: AuditLog
 }
 
-const YAML_TYPES = ['text/yaml', 'application/x-yaml', 'application/yaml', 'text/x-yaml']
 const FlowId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]*$', maxLength: 64, description: 'Flow id (its file is config/flows/<id>.yaml)' })
 const Version = Type.String({ pattern: '^[0-9a-f]{12}$', description: 'Content hash of the flow text' })
 const Params = Type.Object({ id: FlowId })
@@ -169,7 +168,7 @@ export const flowRoutes: FastifyPluginAsyncTypebox<FlowRoutesOptions> = async (a
   const flows = o.flows
   const VersionRef = Type.Ref(FlowVersionSchema)
 
-  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, text, done) => done(null, text))
+  acceptYamlText(app)
 
   const historyOf = (id: string) => {
     const h = flows.history(id)
